@@ -1,0 +1,78 @@
+// The typed contract between the engine (main process) and the renderer, carried by IPC or a WebSocket.
+
+import type { HeronErrorData } from './errors';
+import type {
+  AccountSummary,
+  BatchAck,
+  Folder,
+  IncomingSettings,
+  NewAccountInput,
+  SyncBatch,
+  SyncCursor,
+} from './model';
+
+export type AppMode = 'desktop' | 'browser';
+
+export interface AppInfo {
+  name: 'Heron';
+  version: string;
+  mode: AppMode;
+  /** Whether this build can encrypt saved passwords (desktop with a real OS key store). */
+  canEncryptSecrets: boolean;
+}
+
+export interface ConnectionReport {
+  ok: true;
+  protocol: IncomingSettings['protocol'];
+  /** What the server announced after login, so the UI can show it. */
+  capabilities: string[];
+  /** Whether the password and mail travelled encrypted on this connection. */
+  encrypted: boolean;
+  folders: Folder[];
+}
+
+/** What the renderer may ask of the engine. Every method rejects with HeronErrorData as its reason. */
+export interface EngineApi {
+  getAppInfo(): Promise<AppInfo>;
+  listAccounts(): Promise<AccountSummary[]>;
+  /** Saves the account and its secret in main; only the summary comes back. */
+  addAccount(input: NewAccountInput): Promise<AccountSummary>;
+  removeAccount(accountId: string): Promise<void>;
+  /** Gives the password again for an account whose password was not kept (browser mode after a restart). */
+  unlockAccount(accountId: string, password: string, remember: boolean): Promise<AccountSummary>;
+  /** Logs in with settings not yet saved, lists the folders and logs out. */
+  testIncoming(settings: IncomingSettings, password: string): Promise<ConnectionReport>;
+  /** Refreshes the account's folders into the store now. */
+  syncAccount(accountId: string): Promise<void>;
+  /** Opens an http(s) link outside Heron after validation; anything else is refused. */
+  openExternal(url: string): Promise<void>;
+}
+
+export type AccountState = 'idle' | 'connecting' | 'syncing' | 'error' | 'needs-password' | 'paused';
+
+/** What the engine tells the renderer without waiting for an answer. */
+export type EngineEvent =
+  | { type: 'accounts-changed'; accounts: AccountSummary[] }
+  | { type: 'account-state'; accountId: string; state: AccountState; error?: HeronErrorData };
+
+/** What the engine may ask of, or tell, the renderer. The renderer owns the store, so sync goes through here. */
+export interface RendererApi {
+  getSyncCursor(accountId: string, folderPath: string): Promise<SyncCursor | null>;
+  /** Resolves only after the batch's transaction has committed (strictly, when the batch asks for it). */
+  applyBatch(batch: SyncBatch): Promise<BatchAck>;
+  engineEvent(event: EngineEvent): void;
+}
+
+/** Renderer methods that are notifications: no reply is awaited. */
+export const RENDERER_EVENT_METHODS = ['engineEvent'] as const satisfies readonly (keyof RendererApi)[];
+
+/** The one Electron IPC channel the preload exposes. */
+export const IPC_CHANNEL = 'heron:rpc';
+
+/** Close codes the browser-mode server uses, so the page can tell the person what happened. */
+export const WS_CLOSE = {
+  /** Another tab already holds the store. */
+  otherTabActive: 4001,
+  /** The token was missing or wrong. */
+  forbidden: 4003,
+} as const;

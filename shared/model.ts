@@ -1,0 +1,145 @@
+// The domain model both processes share: accounts, folders, messages, sync cursors and batches.
+
+export type IncomingProtocol = 'imap' | 'pop3';
+export type Protocol = IncomingProtocol | 'smtp';
+
+/** 'tls' is implicit TLS from the first byte; 'starttls' upgrades and never continues in plaintext; 'none' is unencrypted. */
+export type Security = 'tls' | 'starttls' | 'none';
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  security: Security;
+  username: string;
+}
+
+export interface IncomingSettings extends ServerSettings {
+  protocol: IncomingProtocol;
+}
+
+export type OutgoingSettings = ServerSettings;
+
+/** How (and whether) an account's password is kept between runs. */
+export type PasswordStorage =
+  /** Encrypted by the operating system's key store (Electron safeStorage). */
+  | 'encrypted'
+  /** Written to a file only the user can read (mode 0600), not encrypted; browser mode, by request. */
+  | 'plain-file'
+  /** Held in memory for this run only; asked for again after a restart. */
+  | 'memory'
+  /** Not known yet (after a restart in browser mode without "remember"). */
+  | 'none';
+
+/** What the renderer may know about an account. It never carries a password or token. */
+export interface AccountSummary {
+  id: string;
+  name: string;
+  email: string;
+  incoming: IncomingSettings;
+  outgoing: OutgoingSettings | null;
+  /** SHA-256 fingerprint of the one certificate trusted for this account's servers, if the person pinned one. */
+  pinnedFingerprint256: string | null;
+  passwordStorage: PasswordStorage;
+  createdAt: number;
+}
+
+export interface NewAccountInput {
+  name: string;
+  email: string;
+  incoming: IncomingSettings;
+  outgoing: OutgoingSettings | null;
+  password: string;
+  /** Browser mode only: keep the password in a 0600 file. The desktop app always encrypts it. */
+  rememberPassword: boolean;
+  pinnedFingerprint256?: string | null;
+}
+
+export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged';
+
+export interface Folder {
+  accountId: string;
+  /** The server's full path (e.g. 'INBOX.Work' or 'Archive/2024'), decoded to Unicode. */
+  path: string;
+  name: string;
+  delimiter: string | null;
+  parentPath: string | null;
+  specialUse: SpecialUse | null;
+  subscribed: boolean;
+  /** False for \Noselect containers that hold folders but no messages. */
+  selectable: boolean;
+  total: number;
+  unread: number;
+}
+
+export interface Address {
+  name: string;
+  address: string;
+}
+
+export type Flag = '\\Seen' | '\\Flagged' | '\\Answered' | '\\Deleted' | '\\Draft' | (string & {});
+
+/** One message as the list and threading need it; bodies are stored apart. */
+export interface MessageHeader {
+  accountId: string;
+  folderPath: string;
+  uid: number;
+  /** Milliseconds since the epoch (Date header, else INTERNALDATE). */
+  date: number;
+  subject: string;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  flags: Flag[];
+  /** 1 when \Seen is absent. A number because IndexedDB cannot index booleans. */
+  unread: 0 | 1;
+  flagged: 0 | 1;
+  size: number;
+  hasAttachments: boolean;
+  preview: string;
+  /** Set by threading inside the store's batch apply. */
+  threadId: string;
+}
+
+/** Where sync stands for one folder; it moves in the same transaction as the data it covers. */
+export interface SyncCursor {
+  accountId: string;
+  folderPath: string;
+  uidValidity: number | null;
+  uidNext: number | null;
+  highestModseq: string | null;
+  /** Lowest UID fetched so far while backfilling newest-first; null when the folder is complete. */
+  backfillBelowUid: number | null;
+  /** POP3: the UIDLs already stored locally. */
+  popUidls?: string[];
+  updatedAt: number;
+}
+
+/** One unit of sync work, applied by the store in a single transaction. */
+export interface SyncBatch {
+  accountId: string;
+  /** Folders to create or update. */
+  folders?: Folder[];
+  /** Folder paths that no longer exist on the server (their messages go too). */
+  removedFolders?: string[];
+  /** The folder whose messages this batch touches, if any. */
+  folderPath?: string;
+  /** Drop every cached message of folderPath first (UIDVALIDITY changed). */
+  resetFolder?: boolean;
+  upsertMessages?: Omit<MessageHeader, 'threadId'>[];
+  /** Flag-only changes, cheaper than a full upsert. */
+  flagChanges?: { uid: number; flags: Flag[] }[];
+  removedUids?: number[];
+  cursor?: SyncCursor;
+  /** The engine will act on the acknowledgement in a way that cannot be undone (POP3 DELE): commit durably first. */
+  durability?: 'strict' | 'default';
+}
+
+/** Sent back only after the batch's transaction committed. */
+export interface BatchAck {
+  applied: true;
+  messages: number;
+  durability: 'strict' | 'default';
+}
