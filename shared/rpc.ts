@@ -1,7 +1,7 @@
 // One RPC peer over any message channel (Electron IPC or WebSocket), with errors crossing as plain data.
 
 import { createBirpc, type BirpcOptions } from 'birpc';
-import { toErrorData, toHeronError } from './errors';
+import { HeronError, toErrorData, toHeronError } from './errors';
 
 /** The least a transport must offer: send one message, receive messages. */
 export interface RpcChannel {
@@ -10,6 +10,8 @@ export interface RpcChannel {
   /** Text transports (WebSocket) serialize; structured-clone transports (IPC) pass objects as they are. */
   serialize?: (data: unknown) => unknown;
   deserialize?: (data: unknown) => unknown;
+  /** Called when the transport ends, so calls still waiting fail at once instead of at their timeout. */
+  onClose?: (listener: () => void) => void;
 }
 
 type AnyFunctions = object;
@@ -80,5 +82,6 @@ export function createPeer<Local extends AnyFunctions, Remote extends AnyFunctio
   if (channel.serialize) birpcOptions.serialize = channel.serialize;
   if (channel.deserialize) birpcOptions.deserialize = channel.deserialize;
   const remote = createBirpc<Remote, Local>(exposeWithErrorData(local), birpcOptions);
+  channel.onClose?.(() => remote.$close(new HeronError('connection-lost', 'The connection to the other process ended.')));
   return rejectWithHeronError(remote as unknown as Remote, eventNames);
 }

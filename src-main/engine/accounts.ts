@@ -1,0 +1,85 @@
+// The account registry: settings of every account in the profile's accounts.json, never a secret.
+
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { HeronError } from '../../shared/errors';
+import type { AccountSummary, IncomingSettings, OutgoingSettings, PasswordStorage } from '../../shared/model';
+import { validateIncoming, validateOutgoing } from './validate-settings';
+import { readJsonFile, writePrivateFile } from './private-file';
+
+/** A certificate the person confirmed by fingerprint; the PEM lets TLS trust exactly that certificate. */
+export interface PinnedCertificate {
+  fingerprint256: string;
+  pem: string;
+}
+
+export interface AccountRecord {
+  id: string;
+  name: string;
+  email: string;
+  incoming: IncomingSettings;
+  outgoing: OutgoingSettings | null;
+  pinnedCertificate: PinnedCertificate | null;
+  createdAt: number;
+}
+
+interface AccountsFile {
+  version: 1;
+  accounts: AccountRecord[];
+}
+
+export interface AccountRegistry {
+  list(): Promise<AccountRecord[]>;
+  get(accountId: string): Promise<AccountRecord>;
+  add(input: Omit<AccountRecord, 'id' | 'createdAt'>): Promise<AccountRecord>;
+  remove(accountId: string): Promise<void>;
+}
+
+export function createAccountRegistry(profileDir: string): AccountRegistry {
+  const file = path.join(profileDir, 'accounts.json');
+  const load = async () => (await readJsonFile<AccountsFile>(file, { version: 1, accounts: [] })).accounts;
+  const save = (accounts: AccountRecord[]) => writePrivateFile(file, JSON.stringify({ version: 1, accounts }, null, 2));
+  // Writes are chained so two quick additions never read the same old file and drop one of them.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    list: load,
+    async get(accountId) {
+      const found = (await load()).find((a) => a.id === accountId);
+      if (!found) throw new HeronError('not-found', 'That account no longer exists.');
+      return found;
+    },
+    add: (input) =>
+      serialized(async () => {
+        validateIncoming(input.incoming);
+        if (input.outgoing) validateOutgoing(input.outgoing);
+        const record: AccountRecord = { ...input, id: randomUUID(), createdAt: Date.now() };
+        await save([...(await load()), record]);
+        return record;
+      }),
+    remove: (accountId) =>
+      serialized(async () => {
+        const accounts = await load();
+        await save(accounts.filter((a) => a.id !== accountId));
+      }),
+  };
+}
+
+/** The display data the renderer may see: the record minus the certificate body, plus how the password is kept. */
+export function toSummary(record: AccountRecord, passwordStorage: PasswordStorage): AccountSummary {
+  return {
+    id: record.id,
+    name: record.name,
+    email: record.email,
+    incoming: { ...record.incoming },
+    outgoing: record.outgoing ? { ...record.outgoing } : null,
+    pinnedFingerprint256: record.pinnedCertificate?.fingerprint256 ?? null,
+    passwordStorage,
+    createdAt: record.createdAt,
+  };
+}

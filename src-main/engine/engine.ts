@@ -1,0 +1,123 @@
+// The engine: answers the renderer's requests, owns accounts and secrets, and syncs into the renderer's store.
+
+import type { AppMode, ConnectionReport, EngineApi, EngineEvent, RendererApi } from '../../shared/contract';
+import { HeronError } from '../../shared/errors';
+import type { AccountSummary, IncomingSettings, NewAccountInput } from '../../shared/model';
+import { createAccountRegistry, toSummary, type AccountRecord, type PinnedCertificate } from './accounts';
+import { fetchCertificate, normalizeFingerprint } from './certificate';
+import { checkIncoming } from './incoming';
+import { createSyncScheduler } from './scheduler';
+import type { SecretStore } from './secrets';
+import { validateIncoming, validateOutgoing } from './validate-settings';
+
+export interface EngineOptions {
+  profileDir: string;
+  mode: AppMode;
+  secrets: SecretStore;
+  version: string;
+  /** Opens a validated http(s) URL outside Heron; absent in browser mode, where the page opens links itself. */
+  openExternal?: (url: string) => Promise<void>;
+}
+
+export interface Engine {
+  api: EngineApi;
+  /** Connects a renderer (a window or a browser tab); returns the function that detaches it. */
+  attachRenderer(renderer: RendererApi): () => void;
+  shutdown(): Promise<void>;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const registry = createAccountRegistry(options.profileDir);
+  const { secrets } = options;
+  let renderer: RendererApi | null = null;
+
+  const summaries = async (): Promise<AccountSummary[]> =>
+    Promise.all((await registry.list()).map(async (record) => toSummary(record, await secrets.storageOf(record.id))));
+  const tell = (event: EngineEvent) => renderer?.engineEvent(event);
+  const announceAccounts = async () => tell({ type: 'accounts-changed', accounts: await summaries() });
+
+  const scheduler = createSyncScheduler({
+    accounts: () => registry.list(),
+    password: (id) => secrets.get(id),
+    renderer: () => renderer,
+    tell,
+  });
+
+  /** Trusts a certificate only if the server still presents the very one whose fingerprint the person confirmed. */
+  async function pinCertificate(incoming: IncomingSettings, fingerprint: string): Promise<PinnedCertificate> {
+    const presented = await fetchCertificate(incoming);
+    if (presented.fingerprint256 !== normalizeFingerprint(fingerprint)) {
+      const { pem: _pem, ...detail } = presented;
+      throw new HeronError('certificate-untrusted', 'The server now presents a different certificate from the one you confirmed.', detail);
+    }
+    return { fingerprint256: presented.fingerprint256, pem: presented.pem };
+  }
+
+  const api: EngineApi = {
+    async getAppInfo() {
+      return { name: 'Heron', version: options.version, mode: options.mode, canEncryptSecrets: secrets.canEncrypt };
+    },
+    listAccounts: summaries,
+    async addAccount(input: NewAccountInput) {
+      validateIncoming(input.incoming);
+      if (input.outgoing) validateOutgoing(input.outgoing);
+      const pinned = input.pinnedFingerprint256 ? await pinCertificate(input.incoming, input.pinnedFingerprint256) : null;
+      // A serious client proves the settings before saving them: nothing is kept if the login fails.
+      await checkIncoming(input.incoming, input.password, pinned);
+      const record: AccountRecord = await registry.add({
+        name: input.name.trim() || input.email,
+        email: input.email.trim(),
+        incoming: input.incoming,
+        outgoing: input.outgoing,
+        pinnedCertificate: pinned,
+      });
+      const storage = await secrets.set(record.id, input.password, input.rememberPassword);
+      await announceAccounts();
+      scheduler.syncSoon(record.id);
+      return toSummary(record, storage);
+    },
+    async removeAccount(accountId) {
+      await registry.get(accountId);
+      await registry.remove(accountId);
+      await secrets.delete(accountId);
+      await announceAccounts();
+    },
+    async unlockAccount(accountId, password, remember) {
+      const record = await registry.get(accountId);
+      await checkIncoming(record.incoming, password, record.pinnedCertificate);
+      const storage = await secrets.set(accountId, password, remember);
+      await announceAccounts();
+      scheduler.syncSoon(accountId);
+      return toSummary(record, storage);
+    },
+    async testIncoming(settings, password): Promise<ConnectionReport> {
+      validateIncoming(settings);
+      return checkIncoming(settings, password, null);
+    },
+    async syncAccount(accountId) {
+      await scheduler.syncNow(await registry.get(accountId));
+    },
+    async openExternal(url) {
+      if (!options.openExternal) throw new HeronError('unsupported', 'In browser mode, links open in a new tab of your browser.');
+      await options.openExternal(url);
+    },
+  };
+
+  return {
+    api,
+    attachRenderer(next) {
+      renderer = next;
+      scheduler.resume();
+      return () => {
+        if (renderer !== next) return;
+        renderer = null;
+        // With no store to write into, syncing would only fetch what cannot be kept.
+        scheduler.pause();
+      };
+    },
+    async shutdown() {
+      renderer = null;
+      await scheduler.stop();
+    },
+  };
+}

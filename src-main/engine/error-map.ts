@@ -1,0 +1,92 @@
+// Turns what Node, imapflow and nodemailer throw into Heron's one error vocabulary.
+
+import { ERROR_MESSAGES, HeronError, type ErrorCode } from '../../shared/errors';
+
+/** Node / OpenSSL codes meaning "the certificate itself is not trusted" (as opposed to a broken handshake). */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_HERON_PIN_MISMATCH',
+]);
+
+const CODE_BY_ERRNO: Record<string, ErrorCode> = {
+  ECONNREFUSED: 'connection-refused',
+  ENOTFOUND: 'host-not-found',
+  EAI_AGAIN: 'host-not-found',
+  EAI_FAIL: 'host-not-found',
+  ETIMEDOUT: 'timeout',
+  ETIMEOUT: 'timeout',
+  CONNECT_TIMEOUT: 'timeout',
+  GREETING_TIMEOUT: 'timeout',
+  UPGRADE_TIMEOUT: 'timeout',
+  ECONNRESET: 'connection-lost',
+  EPIPE: 'connection-lost',
+  NoConnection: 'connection-lost',
+  EConnectionClosed: 'connection-lost',
+  ClosedAfterConnectText: 'connection-lost',
+  ClosedAfterConnectTLS: 'tls-failed',
+  STARTTLS_INJECTION: 'tls-failed',
+  ENETUNREACH: 'offline',
+  EHOSTUNREACH: 'offline',
+  ENETDOWN: 'offline',
+  EAUTH: 'auth-failed',
+  ETLS: 'tls-failed',
+  EPROTO: 'tls-failed',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'tls-failed',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'tls-failed',
+};
+
+interface LibraryError {
+  code?: string;
+  message?: string;
+  authenticationFailed?: boolean;
+  tlsFailed?: boolean;
+  responseText?: string;
+  responseStatus?: string;
+  response?: string;
+  executedCommand?: string;
+  command?: string;
+  reason?: string;
+  cause?: unknown;
+}
+
+export function isCertificateError(error: unknown): boolean {
+  const e = error as LibraryError | undefined;
+  return Boolean(e && ((e.code && CERTIFICATE_CODES.has(e.code)) || (e.reason && /certificate/i.test(e.reason))));
+}
+
+/**
+ * The Heron error for a failure of a mail protocol session. Certificate failures come back without
+ * detail: the caller fetches the certificate (see certificate.ts) so the person can inspect it.
+ */
+export function mapProtocolError(error: unknown, server: { host: string; port: number }): HeronError {
+  if (error instanceof HeronError) return error;
+  const e = (error ?? {}) as LibraryError;
+  const where = `${server.host}:${server.port}`;
+  if (e.authenticationFailed) {
+    const serverResponse = e.responseText ?? e.response;
+    return new HeronError('auth-failed', ERROR_MESSAGES['auth-failed'], serverResponse ? { serverResponse } : {}, { cause: error });
+  }
+  if (e.tlsFailed) return new HeronError('starttls-unavailable', undefined, undefined, { cause: error });
+  if (isCertificateError(error)) return new HeronError('certificate-untrusted', undefined, undefined, { cause: error });
+  const byCode = e.code ? CODE_BY_ERRNO[e.code] : undefined;
+  if (byCode) return new HeronError(byCode, `${ERROR_MESSAGES[byCode]} (${where})`, { cause: e.code }, { cause: error });
+  if (e.code?.startsWith('ERR_SSL') || /ssl|tls/i.test(e.message ?? '')) return new HeronError('tls-failed', undefined, { cause: e.message ?? '' }, { cause: error });
+  if (e.responseStatus === 'NO' || e.responseStatus === 'BAD') {
+    return new HeronError('server-rejected', undefined, { serverResponse: e.responseText ?? e.message ?? '', command: e.executedCommand ?? '' }, { cause: error });
+  }
+  if (e.code?.startsWith('ParserError') || e.code === 'InvalidResponse' || e.code === 'UnexpectedTag') {
+    return new HeronError('protocol-error', undefined, { cause: e.message ?? e.code }, { cause: error });
+  }
+  return new HeronError('internal', undefined, { cause: e.message ?? String(error) }, { cause: error });
+}

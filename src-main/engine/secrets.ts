@@ -1,0 +1,98 @@
+// Account passwords: kept in main only, encrypted by the OS key store (desktop) or in memory / a 0600 file (browser mode).
+
+import path from 'node:path';
+import type { PasswordStorage } from '../../shared/model';
+import { readJsonFile, writePrivateFile } from './private-file';
+
+/** Encrypts with the operating system's key store; Electron's safeStorage behind an adapter. */
+export interface Cipher {
+  isAvailable(): boolean;
+  encrypt(plain: string): Buffer;
+  decrypt(data: Buffer): string;
+}
+
+export interface SecretStore {
+  /** Whether this store can encrypt what it writes to disk. */
+  readonly canEncrypt: boolean;
+  get(accountId: string): Promise<string | null>;
+  /** Keeps the secret; `remember` asks to keep it across restarts. Returns how it was actually kept. */
+  set(accountId: string, secret: string, remember: boolean): Promise<PasswordStorage>;
+  delete(accountId: string): Promise<void>;
+  storageOf(accountId: string): Promise<PasswordStorage>;
+}
+
+type SecretFile = Record<string, string>;
+
+/** Desktop: secrets encrypted with the cipher in `secrets.json`; without a working key store, memory only. */
+export function createEncryptedSecretStore(profileDir: string, cipher: Cipher): SecretStore {
+  const file = path.join(profileDir, 'secrets.json');
+  const memory = new Map<string, string>();
+  const load = () => readJsonFile<SecretFile>(file, {});
+
+  return {
+    get canEncrypt() {
+      return cipher.isAvailable();
+    },
+    async get(accountId) {
+      if (memory.has(accountId)) return memory.get(accountId) ?? null;
+      const stored = (await load())[accountId];
+      return stored === undefined ? null : cipher.decrypt(Buffer.from(stored, 'base64'));
+    },
+    async set(accountId, secret, remember) {
+      memory.set(accountId, secret);
+      if (!remember || !cipher.isAvailable()) return 'memory';
+      const all = await load();
+      all[accountId] = cipher.encrypt(secret).toString('base64');
+      await writePrivateFile(file, JSON.stringify(all));
+      return 'encrypted';
+    },
+    async delete(accountId) {
+      memory.delete(accountId);
+      const all = await load();
+      if (!(accountId in all)) return;
+      delete all[accountId];
+      await writePrivateFile(file, JSON.stringify(all));
+    },
+    async storageOf(accountId) {
+      if (accountId in (await load())) return 'encrypted';
+      return memory.has(accountId) ? 'memory' : 'none';
+    },
+  };
+}
+
+/**
+ * Browser mode has no OS key store: a password lives in memory for this run, unless the person asked to
+ * remember it; then it goes into `passwords.json`, readable only by the user (0600) and NOT encrypted,
+ * which the UI says in so many words.
+ */
+export function createBrowserSecretStore(profileDir: string): SecretStore {
+  const file = path.join(profileDir, 'passwords.json');
+  const memory = new Map<string, string>();
+  const load = () => readJsonFile<SecretFile>(file, {});
+
+  return {
+    canEncrypt: false,
+    async get(accountId) {
+      return memory.get(accountId) ?? (await load())[accountId] ?? null;
+    },
+    async set(accountId, secret, remember) {
+      memory.set(accountId, secret);
+      const all = await load();
+      if (remember) all[accountId] = secret;
+      else delete all[accountId];
+      await writePrivateFile(file, JSON.stringify(all));
+      return remember ? 'plain-file' : 'memory';
+    },
+    async delete(accountId) {
+      memory.delete(accountId);
+      const all = await load();
+      if (!(accountId in all)) return;
+      delete all[accountId];
+      await writePrivateFile(file, JSON.stringify(all));
+    },
+    async storageOf(accountId) {
+      if (accountId in (await load())) return 'plain-file';
+      return memory.has(accountId) ? 'memory' : 'none';
+    },
+  };
+}

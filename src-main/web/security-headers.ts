@@ -1,0 +1,31 @@
+// Headers for every browser-mode response: a strict CSP for the app page, no sniffing, no referrer, no caching of the page.
+
+/** The page's CSP: only its own scripts and styles, and only its own WebSocket. */
+export function browserModeCsp(origin: string): string {
+  const wsOrigin = origin.replace(/^http/, 'ws');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ${wsOrigin}`,
+    // Message bodies render in sandboxed srcdoc frames, which inherit this policy and add their own.
+    "frame-src 'self' about: blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function securityHeaders(origin: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': browserModeCsp(origin),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+  };
+}
