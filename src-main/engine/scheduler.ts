@@ -22,6 +22,8 @@ export interface SyncScheduler {
   syncSoon(accountId: string): void;
   resume(): void;
   pause(): void;
+  /** Settles when the current round and every sync under way have finished. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
   const running = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let active = false;
+  let round: Promise<void> = Promise.resolve();
 
   async function fetchFolders(account: AccountRecord, password: string): Promise<Folder[]> {
     if (account.incoming.protocol === 'pop3') return localFolders(account.id);
@@ -86,6 +89,15 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     await Promise.allSettled(accounts.map((account) => syncNow(account)));
   }
 
+  function startRound(): void {
+    round = syncAll().catch(() => undefined); // failures are reported per account through account-state
+  }
+
+  async function idle(): Promise<void> {
+    await round;
+    await Promise.allSettled(running.values());
+  }
+
   return {
     syncNow,
     syncSoon(accountId) {
@@ -98,18 +110,19 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     resume() {
       if (active) return;
       active = true;
-      void syncAll().catch(() => undefined);
-      timer = setInterval(() => void syncAll().catch(() => undefined), REFRESH_INTERVAL_MS);
+      startRound();
+      timer = setInterval(startRound, REFRESH_INTERVAL_MS);
       timer.unref();
     },
     pause() {
       active = false;
       clearInterval(timer);
     },
+    idle,
     async stop() {
       active = false;
       clearInterval(timer);
-      await Promise.allSettled(running.values());
+      await idle();
     },
   };
 }

@@ -1,0 +1,80 @@
+// The sync scheduler: syncs when a renderer attaches, not while none is, and one sync per account at a time.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EngineEvent, RendererApi } from '../../shared/contract';
+import { HeronError } from '../../shared/errors';
+import type { SyncBatch } from '../../shared/model';
+import type { AccountRecord } from '../../src-main/engine/accounts';
+import { createSyncScheduler } from '../../src-main/engine/scheduler';
+
+const popAccount: AccountRecord = {
+  id: 'pop-1',
+  name: 'Pop',
+  email: 'pop@example.test',
+  incoming: { protocol: 'pop3', host: 'pop.example.test', port: 995, security: 'tls', username: 'pop' },
+  outgoing: null,
+  pinnedCertificate: null,
+  createdAt: 1,
+};
+
+function harness(password: string | null = 'pw') {
+  const batches: SyncBatch[] = [];
+  const events: EngineEvent[] = [];
+  let renderer: RendererApi | null = null;
+  const recorder: RendererApi = {
+    getSyncCursor: async () => null,
+    applyBatch: async (batch) => (batches.push(batch), { applied: true, messages: 0, durability: 'default' }),
+    engineEvent: (e) => void events.push(e),
+  };
+  const scheduler = createSyncScheduler({
+    accounts: async () => [popAccount],
+    password: async () => password,
+    renderer: () => renderer,
+    tell: (e) => events.push(e),
+  });
+  return { scheduler, batches, events, attach: () => (renderer = recorder), detach: () => (renderer = null) };
+}
+
+describe('sync scheduler', () => {
+  it('does nothing while paused; syncs every account when resumed', async () => {
+    const h = harness();
+    h.scheduler.syncSoon(popAccount.id);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(h.batches.length, 0, 'no sync while no renderer is attached');
+    h.attach();
+    h.scheduler.resume();
+    await h.scheduler.idle();
+    assert.equal(h.batches.length, 1);
+    assert.deepEqual(h.batches[0]?.folders?.map((f) => f.specialUse), ['inbox', 'sent', 'drafts', 'trash', 'archive']);
+    assert.deepEqual(
+      h.events.filter((e) => e.type === 'account-state').map((e) => (e.type === 'account-state' ? e.state : '')),
+      ['connecting', 'syncing', 'idle'],
+    );
+  });
+
+  it('joins a second request for the same account to the sync under way', async () => {
+    const h = harness();
+    h.attach();
+    const [a, b] = [h.scheduler.syncNow(popAccount), h.scheduler.syncNow(popAccount)];
+    assert.equal(a, b);
+    await a;
+    assert.equal(h.batches.length, 1);
+  });
+
+  it('asks for the password when none is kept, as needs-password and auth-failed', async () => {
+    const h = harness(null);
+    h.attach();
+    await assert.rejects(h.scheduler.syncNow(popAccount), (e: unknown) => e instanceof HeronError && e.code === 'auth-failed');
+    assert.ok(h.events.some((e) => e.type === 'account-state' && e.state === 'needs-password'));
+  });
+
+  it('writes nothing when the renderer left during the sync', async () => {
+    const h = harness();
+    h.attach();
+    const work = h.scheduler.syncNow(popAccount);
+    h.detach();
+    await work;
+    assert.equal(h.batches.length, 0);
+  });
+});
