@@ -31,7 +31,8 @@ export const RPC_TIMEOUT_MS = 120_000;
  * birpc forwards the thrown value as is, and an Error would arrive as {} after serialization.
  */
 function exposeWithErrorData<T extends AnyFunctions>(local: T): T {
-  const wrapped: Record<string, unknown> = {};
+  // No prototype: the other side can only call the methods listed here, never toString or constructor.
+  const wrapped: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [name, fn] of Object.entries(local)) {
     if (typeof fn !== 'function') continue;
     wrapped[name] = async (...args: unknown[]) => {

@@ -6,12 +6,13 @@ export function browserModeCsp(origin: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self'",
+    // Message bodies render in srcdoc frames that inherit this policy; their own <style> blocks need 'unsafe-inline'.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self' ${wsOrigin}`,
-    // Message bodies render in sandboxed srcdoc frames, which inherit this policy and add their own.
-    "frame-src 'self' about: blob:",
+    // Message bodies render in sandboxed srcdoc frames, which frame-src does not govern; nothing else is framed.
+    "frame-src 'none'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
