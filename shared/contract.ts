@@ -40,8 +40,8 @@ export interface EngineApi {
   removeAccount(accountId: string): Promise<void>;
   /** Gives the password again for an account whose password was not kept (browser mode after a restart). */
   unlockAccount(accountId: string, password: string, remember: boolean): Promise<AccountSummary>;
-  /** Logs in with settings not yet saved, lists the folders and logs out. */
-  testIncoming(settings: IncomingSettings, password: string): Promise<ConnectionReport>;
+  /** Logs in with settings not yet saved, lists the folders and logs out; a fingerprint the person confirmed pins that certificate. */
+  testIncoming(settings: IncomingSettings, password: string, pinnedFingerprint256?: string | null): Promise<ConnectionReport>;
   /** Refreshes the account's folders into the store now. */
   syncAccount(accountId: string): Promise<void>;
   /** Opens an http(s) link outside Heron after validation; anything else is refused. */

@@ -90,9 +90,10 @@ export function createEngine(options: EngineOptions): Engine {
       scheduler.syncSoon(accountId);
       return toSummary(record, storage);
     },
-    async testIncoming(settings, password): Promise<ConnectionReport> {
+    async testIncoming(settings, password, pinnedFingerprint256): Promise<ConnectionReport> {
       validateIncoming(settings);
-      return checkIncoming(settings, password, null);
+      const pinned = pinnedFingerprint256 ? await pinCertificate(settings, pinnedFingerprint256) : null;
+      return checkIncoming(settings, password, pinned);
     },
     async syncAccount(accountId) {
       await scheduler.syncNow(await registry.get(accountId));

@@ -28,8 +28,8 @@ export function useEngine(onAccountState: (accountId: string, status: AccountSta
   useEffect(() => {
     let cancelled = false;
     const db = new HeronDb(STORE_NAME);
+    // The store's renderer API saves account lists itself; this only tracks per-account state for the UI.
     const onEvent = (event: EngineEvent) => {
-      if (event.type === 'accounts-changed') void putAccounts(db, event.accounts);
       if (event.type === 'account-state') onAccountState(event.accountId, { state: event.state, ...(event.error ? { error: event.error } : {}) });
     };
     void (async () => {
