@@ -1,0 +1,186 @@
+// Applies one engine sync batch in one read-write transaction (folders, messages, threads, cursor) and acknowledges it only after commit.
+
+import type { BatchAck, Flag, MessageHeader, SyncBatch } from '../../shared/model';
+import { HeronError } from '../../shared/errors';
+import { touchesMessages, validateBatch } from './batch-validation';
+import type { HeronDb, MessageKey } from './db';
+import { dropFolderMessages, refreshFolderCounts, removeFolder, upsertFolders } from './folder-rows';
+import { toStoreError } from './store-error';
+import { loadStoredThreads, messagesOfThread, moveThreadLinks, writeThreadLinks } from './thread-lookup';
+import { ThreadTally } from './thread-rows';
+import { planThreads, type ThreadingInput } from './threading';
+
+/** One message row's fate in this batch: `before` is what the store held when the batch began. */
+interface RowChange {
+  before: MessageHeader | null;
+  after: MessageHeader | null;
+  /** False while the row only moves to a merged thread; such bookkeeping is not counted in the ack. */
+  fromBatch: boolean;
+}
+
+/** The rows the batch changes, keyed by folder and UID (thread merges can touch other folders). */
+class RowChanges {
+  readonly byKey = new Map<string, RowChange>();
+
+  static key(folderPath: string, uid: number): string {
+    return `${folderPath}\u0000${uid}`;
+  }
+
+  get(folderPath: string, uid: number): RowChange | undefined {
+    return this.byKey.get(RowChanges.key(folderPath, uid));
+  }
+
+  /** Records a new state for a row, keeping the state it had before the batch. */
+  set(before: MessageHeader | null | undefined, after: MessageHeader | null, folderPath: string, uid: number, fromBatch = true): void {
+    const key = RowChanges.key(folderPath, uid);
+    const known = this.byKey.get(key);
+    this.byKey.set(key, { before: known ? known.before : (before ?? null), after, fromBatch: fromBatch || (known?.fromBatch ?? false) });
+  }
+}
+
+/** unread and flagged exist only so IndexedDB can index them; deriving them from flags keeps them from disagreeing. */
+function withFlags<T extends { flags: Flag[] }>(row: T, flags: Flag[]): T & Pick<MessageHeader, 'unread' | 'flagged'> {
+  return { ...row, flags: [...flags], unread: flags.includes('\\Seen') ? 0 : 1, flagged: flags.includes('\\Flagged') ? 1 : 0 };
+}
+
+async function upsertMessages(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges): Promise<void> {
+  const arriving = batch.upsertMessages ?? [];
+  if (arriving.length === 0) return;
+  const { accountId } = batch;
+  const existing = await db.messages.bulkGet(arriving.map((m): MessageKey => [accountId, path, m.uid]));
+  const current = new Set<string>();
+  for (const row of existing) if (row) current.add(row.threadId);
+  const stored = await loadStoredThreads(db, accountId, arriving, current);
+  const inputs = arriving.map(
+    (m, i): ThreadingInput => ({
+      messageId: m.messageId,
+      inReplyTo: m.inReplyTo,
+      references: m.references,
+      currentThreadId: existing[i]?.threadId ?? null,
+      syntheticThreadId: `synthetic:${path}:${m.uid}`,
+    }),
+  );
+  const plan = planThreads(inputs, stored);
+  // Relabel the stored messages of merged threads first, so a row the batch also re-sends ends with the batch's version.
+  const merged = await Promise.all(
+    [...plan.merges].map(async ([from, into]) => {
+      const [rows] = await Promise.all([messagesOfThread(db, accountId, from), moveThreadLinks(db, accountId, from, into)]);
+      return { into, rows };
+    }),
+  );
+  await writeThreadLinks(db, accountId, plan.links);
+  for (const { into, rows } of merged) {
+    for (const row of rows) changes.set(row, { ...row, threadId: into }, row.folderPath, row.uid, false);
+  }
+  arriving.forEach((m, i) => {
+    const row: MessageHeader = { ...withFlags(m, m.flags), threadId: plan.threadIds[i] as string };
+    changes.set(existing[i], row, path, m.uid);
+  });
+}
+
+async function applyFlagChanges(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges): Promise<void> {
+  const flagChanges = batch.flagChanges ?? [];
+  if (flagChanges.length === 0) return;
+  const unseen = flagChanges.filter((c) => !changes.get(path, c.uid));
+  const fetched = await db.messages.bulkGet(unseen.map((c): MessageKey => [batch.accountId, path, c.uid]));
+  const stored = new Map<number, MessageHeader>();
+  for (const row of fetched) if (row) stored.set(row.uid, row);
+  for (const change of flagChanges) {
+    const known = changes.get(path, change.uid);
+    const base = known ? known.after : stored.get(change.uid);
+    // A flag change for a message the store never cached (or that this batch removed) has nothing to update.
+    if (!base) continue;
+    changes.set(known ? known.before : base, withFlags(base, change.flags), path, change.uid);
+  }
+}
+
+async function markRemovals(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges): Promise<void> {
+  const uids = batch.removedUids ?? [];
+  if (uids.length === 0) return;
+  const unseen = uids.filter((uid) => !changes.get(path, uid));
+  const fetched = await db.messages.bulkGet(unseen.map((uid): MessageKey => [batch.accountId, path, uid]));
+  for (const row of fetched) if (row) changes.set(row, null, path, row.uid);
+  for (const uid of uids) {
+    const known = changes.get(path, uid);
+    if (known) changes.set(known.before, null, path, uid);
+  }
+}
+
+/** Writes the recorded rows and returns how many message rows the batch itself wrote or deleted. */
+async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges, tally: ThreadTally): Promise<number> {
+  const puts: MessageHeader[] = [];
+  const deletes: MessageKey[] = [];
+  let counted = 0;
+  for (const { before, after, fromBatch } of changes.byKey.values()) {
+    if (after) puts.push(after);
+    else if (before) deletes.push([before.accountId, before.folderPath, before.uid]);
+    else continue;
+    if (fromBatch) counted += 1;
+    tally.change(before, after);
+  }
+  const removed = batch.removedUids ?? [];
+  const { accountId } = batch;
+  await Promise.all([
+    db.messages.bulkPut(puts),
+    db.messages.bulkDelete(deletes),
+    // Bodies and attachments may be cached for UIDs whose header is already gone; delete them regardless.
+    db.bodies.bulkDelete(removed.map((uid): MessageKey => [accountId, path, uid])),
+    ...removed.map((uid) =>
+      db.attachments.where('[accountId+folderPath+uid+partId]').between([accountId, path, uid, ''], [accountId, path, uid, '\uffff'], true, true).delete(),
+    ),
+  ]);
+  return counted;
+}
+
+interface Committed {
+  messages: number;
+  durability: BatchAck['durability'];
+}
+
+/**
+ * Applies a batch atomically and resolves after the transaction committed; on any failure nothing of
+ * the batch is written and it rejects with HeronError('store-failed'). A malformed batch is refused with
+ * HeronError('internal') before anything is touched.
+ */
+export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAck> {
+  validateBatch(batch);
+  const requested = batch.durability ?? 'default';
+  const conn = requested === 'strict' ? db.strictConnection() : db;
+  const { accountId } = batch;
+  const path = batch.folderPath ?? '';
+  let committed: Committed;
+  try {
+    committed = await conn.transaction(
+      'rw',
+      [conn.folders, conn.messages, conn.bodies, conn.attachments, conn.threads, conn.threadLinks, conn.syncCursors],
+      async (tx): Promise<Committed> => {
+        // Read from the live IDBTransaction, not from our own option, so the ack reports what IndexedDB was asked for.
+        const observed = tx.idbtrans.durability ?? conn.durability;
+        if (requested === 'strict' && observed !== 'strict') {
+          throw new HeronError('store-failed', undefined, { operation: 'apply-batch', reason: `durability ${observed}, strict required` });
+        }
+        const tally = new ThreadTally(accountId);
+        for (const removed of batch.removedFolders ?? []) await removeFolder(conn, accountId, removed, tally);
+        if (batch.folders?.length) await upsertFolders(conn, accountId, batch.folders);
+        if (batch.resetFolder) {
+          // UIDVALIDITY changed: every cached UID of the folder now names a different message, or none.
+          await dropFolderMessages(conn, accountId, path, tally);
+          if (!batch.cursor) await conn.syncCursors.delete([accountId, path]);
+        }
+        const changes = new RowChanges();
+        await upsertMessages(conn, batch, path, changes);
+        await applyFlagChanges(conn, batch, path, changes);
+        await markRemovals(conn, batch, path, changes);
+        const messages = await writeChanges(conn, batch, path, changes, tally);
+        await tally.write(conn);
+        if (touchesMessages(batch)) await refreshFolderCounts(conn, accountId, path);
+        // Last and in the same transaction: a crash before commit leaves neither the data nor the cursor.
+        if (batch.cursor) await conn.syncCursors.put(batch.cursor);
+        return { messages, durability: observed === 'strict' ? 'strict' : 'default' };
+      },
+    );
+  } catch (error) {
+    throw toStoreError(error, 'apply-batch');
+  }
+  return { applied: true, messages: committed.messages, durability: committed.durability };
+}

@@ -1,0 +1,64 @@
+// The store's versioned IndexedDB layout: every schema version Heron has shipped, and how each upgrades the one before.
+
+import type { Dexie, Transaction } from 'dexie';
+
+export interface SchemaVersion {
+  version: number;
+  /** Dexie store specs for the tables this version adds or changes (null deletes a table). The first entry is the primary key. */
+  stores: Record<string, string | null>;
+  /** Rewrites existing rows when this version needs it; runs inside the upgrade transaction. */
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+/**
+ * Version 1. Index choices follow the queries a 100,000-message folder must answer without scanning:
+ * - messages [accountId+folderPath+date]: newest-first listing (read in reverse; ties fall back to the
+ *   primary key, so equal dates still come out in a stable order).
+ * - messages [accountId+folderPath+unread] / [accountId+folderPath+flagged]: counts and filters
+ *   (0|1 numbers, because IndexedDB cannot index booleans).
+ * - messages [accountId+threadId]: one conversation. [accountId+messageId]: a message by its Message-ID
+ *   (a null Message-ID stays out of the index).
+ * - threadLinks: every Message-ID a stored message carries or names as a parent, mapped to its thread, so
+ *   threading a batch of 5,000 is one primary-key bulkGet instead of thousands of index queries (which
+ *   cost ten times as much per key). [accountId+threadId] lets a merge move a thread's links at once.
+ */
+const V1: SchemaVersion = {
+  version: 1,
+  stores: {
+    accounts: 'id',
+    folders: '[accountId+path], accountId',
+    messages:
+      '[accountId+folderPath+uid], [accountId+folderPath+date], [accountId+threadId], [accountId+folderPath+unread], ' +
+      '[accountId+folderPath+flagged], [accountId+messageId]',
+    bodies: '[accountId+folderPath+uid]',
+    attachments: '[accountId+folderPath+uid+partId]',
+    threads: '[accountId+threadId], [accountId+lastDate]',
+    threadLinks: '[accountId+messageId], [accountId+threadId]',
+    syncCursors: '[accountId+folderPath]',
+    outbox: 'id, [accountId+state], nextAttemptAt',
+    drafts: 'id, accountId, updatedAt',
+    settings: 'key',
+  },
+};
+
+/**
+ * Every version ever released, oldest first. To change the schema, never edit a released entry: append
+ * one that lists only the tables it changes (each with its full new spec) and, if old rows need new
+ * fields, an upgrade, for example version 2 adding a `*words` search index to messages with an upgrade
+ * that fills `words` through `tx.table('messages').toCollection().modify(...)`. Dexie runs every missing
+ * version in order inside one versionchange transaction, so a store an old build left at version 1
+ * reaches the latest in one step, or stays at version 1 if an upgrade fails. The schema test opens a
+ * version-1 store with such a version 2 to keep this recipe honest.
+ */
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1];
+
+export const LATEST_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
+
+/** Declares the versions on a Dexie instance; call it in the constructor, before the database opens. */
+export function declareSchema(db: Dexie, history: readonly SchemaVersion[] = SCHEMA_HISTORY): void {
+  for (const entry of history) {
+    const version = db.version(entry.version).stores(entry.stores);
+    const upgrade = entry.upgrade;
+    if (upgrade) version.upgrade((tx) => upgrade(tx));
+  }
+}

@@ -1,0 +1,114 @@
+// The store's IndexedDB layout: the tables and indexes exist as designed, and the version recipe really upgrades an old store.
+
+import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Dexie } from 'dexie';
+import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
+import { HeronDb } from '../../src-renderer/store/db';
+import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, declareSchema, type SchemaVersion } from '../../src-renderer/store/schema';
+
+const uniqueName = (): string => `heron-schema-${randomUUID()}`;
+
+/** What IndexedDB itself reports for one object store, not what Dexie was told. */
+function describeStore(db: Dexie, name: string): { keyPath: unknown; indexes: Record<string, { keyPath: unknown; multiEntry: boolean }> } {
+  const store = db.backendDB().transaction(name, 'readonly').objectStore(name);
+  const indexes: Record<string, { keyPath: unknown; multiEntry: boolean }> = {};
+  for (const indexName of Array.from(store.indexNames)) {
+    const index = store.index(indexName);
+    indexes[indexName] = { keyPath: index.keyPath, multiEntry: index.multiEntry };
+  }
+  return { keyPath: store.keyPath, indexes };
+}
+
+test('the schema opens with every table the design names', async () => {
+  const db = new HeronDb(uniqueName(), { indexedDB, IDBKeyRange });
+  await db.open();
+  assert.equal(db.verno, LATEST_SCHEMA_VERSION);
+  assert.deepEqual(
+    db.tables.map((t) => t.name).sort(),
+    ['accounts', 'attachments', 'bodies', 'drafts', 'folders', 'messages', 'outbox', 'settings', 'syncCursors', 'threadLinks', 'threads'],
+  );
+  db.close();
+});
+
+test('primary keys and indexes exist in IndexedDB as designed', async () => {
+  const db = new HeronDb(uniqueName(), { indexedDB, IDBKeyRange });
+  await db.open();
+  const expected: Record<string, { keyPath: unknown; indexes: string[] }> = {
+    accounts: { keyPath: 'id', indexes: [] },
+    folders: { keyPath: ['accountId', 'path'], indexes: ['accountId'] },
+    messages: {
+      keyPath: ['accountId', 'folderPath', 'uid'],
+      indexes: [
+        '[accountId+folderPath+date]',
+        '[accountId+folderPath+flagged]',
+        '[accountId+folderPath+unread]',
+        '[accountId+messageId]',
+        '[accountId+threadId]',
+      ],
+    },
+    bodies: { keyPath: ['accountId', 'folderPath', 'uid'], indexes: [] },
+    attachments: { keyPath: ['accountId', 'folderPath', 'uid', 'partId'], indexes: [] },
+    threads: { keyPath: ['accountId', 'threadId'], indexes: ['[accountId+lastDate]'] },
+    threadLinks: { keyPath: ['accountId', 'messageId'], indexes: ['[accountId+threadId]'] },
+    syncCursors: { keyPath: ['accountId', 'folderPath'], indexes: [] },
+    outbox: { keyPath: 'id', indexes: ['[accountId+state]', 'nextAttemptAt'] },
+    drafts: { keyPath: 'id', indexes: ['accountId', 'updatedAt'] },
+    settings: { keyPath: 'key', indexes: [] },
+  };
+  for (const [table, want] of Object.entries(expected)) {
+    const got = describeStore(db, table);
+    assert.deepEqual(got.keyPath, want.keyPath, `primary key of ${table}`);
+    assert.deepEqual(Object.keys(got.indexes).sort(), want.indexes.sort(), `indexes of ${table}`);
+  }
+  const messages = describeStore(db, 'messages');
+  assert.deepEqual(messages.indexes['[accountId+folderPath+date]']?.keyPath, ['accountId', 'folderPath', 'date']);
+  // Dexie's own view agrees (it drives query planning).
+  assert.deepEqual(
+    db.messages.schema.indexes.map((i) => i.name).sort(),
+    expected.messages?.indexes.slice().sort(),
+  );
+  db.close();
+});
+
+test('a later version declared the documented way upgrades a version-1 store and keeps its rows', async () => {
+  const name = uniqueName();
+  const v1 = new HeronDb(name, { indexedDB, IDBKeyRange });
+  await v1.settings.put({ key: 'theme', value: 'dark' });
+  await v1.drafts.put({
+    id: 'd1',
+    accountId: 'a1',
+    to: [],
+    cc: [],
+    bcc: [],
+    subject: 'Hello there',
+    text: 'Hi',
+    html: null,
+    inReplyTo: null,
+    references: [],
+    createdAt: 1,
+    updatedAt: 2,
+  });
+  v1.close();
+
+  const v2: SchemaVersion = {
+    version: 2,
+    stores: { drafts: 'id, accountId, updatedAt, *subjectWords' },
+    upgrade: async (tx) => {
+      await tx
+        .table('drafts')
+        .toCollection()
+        .modify((draft: { subject: string; subjectWords?: string[] }) => {
+          draft.subjectWords = draft.subject.toLowerCase().split(/\s+/);
+        });
+    },
+  };
+  const upgraded = new Dexie(name, { indexedDB, IDBKeyRange });
+  declareSchema(upgraded, [...SCHEMA_HISTORY, v2]);
+  await upgraded.open();
+  assert.equal(upgraded.verno, 2);
+  assert.deepEqual(await upgraded.table('drafts').where('subjectWords').equals('there').primaryKeys(), ['d1']);
+  assert.deepEqual(await upgraded.table('settings').get('theme'), { key: 'theme', value: 'dark' });
+  upgraded.close();
+});
