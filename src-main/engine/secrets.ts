@@ -23,11 +23,29 @@ export interface SecretStore {
 
 type SecretFile = Record<string, string>;
 
+/** One JSON file of secrets by account id, rewritten whole (atomically, 0600) on every change. */
+function secretFile(file: string) {
+  const load = () => readJsonFile<SecretFile>(file, {});
+  return {
+    load,
+    async put(accountId: string, value: string): Promise<void> {
+      const all = await load();
+      all[accountId] = value;
+      await writePrivateFile(file, JSON.stringify(all));
+    },
+    async remove(accountId: string): Promise<void> {
+      const all = await load();
+      if (!(accountId in all)) return;
+      delete all[accountId];
+      await writePrivateFile(file, JSON.stringify(all));
+    },
+  };
+}
+
 /** Desktop: secrets encrypted with the cipher in `secrets.json`; without a working key store, memory only. */
 export function createEncryptedSecretStore(profileDir: string, cipher: Cipher): SecretStore {
-  const file = path.join(profileDir, 'secrets.json');
+  const file = secretFile(path.join(profileDir, 'secrets.json'));
   const memory = new Map<string, string>();
-  const load = () => readJsonFile<SecretFile>(file, {});
 
   return {
     get canEncrypt() {
@@ -35,26 +53,21 @@ export function createEncryptedSecretStore(profileDir: string, cipher: Cipher): 
     },
     async get(accountId) {
       if (memory.has(accountId)) return memory.get(accountId) ?? null;
-      const stored = (await load())[accountId];
+      const stored = (await file.load())[accountId];
       return stored === undefined ? null : cipher.decrypt(Buffer.from(stored, 'base64'));
     },
     async set(accountId, secret, remember) {
       memory.set(accountId, secret);
       if (!remember || !cipher.isAvailable()) return 'memory';
-      const all = await load();
-      all[accountId] = cipher.encrypt(secret).toString('base64');
-      await writePrivateFile(file, JSON.stringify(all));
+      await file.put(accountId, cipher.encrypt(secret).toString('base64'));
       return 'encrypted';
     },
     async delete(accountId) {
       memory.delete(accountId);
-      const all = await load();
-      if (!(accountId in all)) return;
-      delete all[accountId];
-      await writePrivateFile(file, JSON.stringify(all));
+      await file.remove(accountId);
     },
     async storageOf(accountId) {
-      if (accountId in (await load())) return 'encrypted';
+      if (accountId in (await file.load())) return 'encrypted';
       return memory.has(accountId) ? 'memory' : 'none';
     },
   };
@@ -66,32 +79,27 @@ export function createEncryptedSecretStore(profileDir: string, cipher: Cipher): 
  * which the UI says in so many words.
  */
 export function createBrowserSecretStore(profileDir: string): SecretStore {
-  const file = path.join(profileDir, 'passwords.json');
+  const file = secretFile(path.join(profileDir, 'passwords.json'));
   const memory = new Map<string, string>();
-  const load = () => readJsonFile<SecretFile>(file, {});
 
   return {
     canEncrypt: false,
     async get(accountId) {
-      return memory.get(accountId) ?? (await load())[accountId] ?? null;
+      return memory.get(accountId) ?? (await file.load())[accountId] ?? null;
     },
     async set(accountId, secret, remember) {
       memory.set(accountId, secret);
-      const all = await load();
-      if (remember) all[accountId] = secret;
-      else delete all[accountId];
-      await writePrivateFile(file, JSON.stringify(all));
+      // Not remembering now also forgets a password remembered before.
+      if (remember) await file.put(accountId, secret);
+      else await file.remove(accountId);
       return remember ? 'plain-file' : 'memory';
     },
     async delete(accountId) {
       memory.delete(accountId);
-      const all = await load();
-      if (!(accountId in all)) return;
-      delete all[accountId];
-      await writePrivateFile(file, JSON.stringify(all));
+      await file.remove(accountId);
     },
     async storageOf(accountId) {
-      if (accountId in (await load())) return 'plain-file';
+      if (accountId in (await file.load())) return 'plain-file';
       return memory.has(accountId) ? 'memory' : 'none';
     },
   };
