@@ -8,7 +8,7 @@ import { dropFolderMessages, refreshFolderCounts, removeFolder, upsertFolders } 
 import { toStoreError } from './store-error';
 import { loadStoredThreads, messagesOfThread, moveThreadLinks, writeThreadLinks } from './thread-lookup';
 import { ThreadTally } from './thread-rows';
-import { planThreads, type ThreadingInput } from './threading';
+import { planThreads, type ThreadingInput } from '../../shared/threading';
 
 /** One message row's fate in this batch: `before` is what the store held when the batch began. */
 interface RowChange {

@@ -3,7 +3,7 @@
 import type { MessageHeader } from '../../shared/model';
 import type { HeronDb, ThreadKey, ThreadLinkKey } from './db';
 import type { ThreadLinkRow } from './rows';
-import { namedIdsOf, type StoredThreads } from './threading';
+import { namedIdsOf, type StoredThreads } from '../../shared/threading';
 
 type ThreadingFields = Pick<MessageHeader, 'messageId' | 'inReplyTo' | 'references'>;
 

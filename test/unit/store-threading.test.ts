@@ -8,7 +8,7 @@ import type { Folder, MessageHeader } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { HeronDb } from '../../src-renderer/store/db';
 import { messagesInThread, messagesWithMessageId } from '../../src-renderer/store/queries';
-import { planThreads, type ThreadingInput } from '../../src-renderer/store/threading';
+import { planThreads, type ThreadingInput } from '../../shared/threading';
 
 type Arriving = Omit<MessageHeader, 'threadId'>;
 const BASE_DATE = Date.UTC(2025, 2, 1);

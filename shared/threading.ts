@@ -1,4 +1,4 @@
-// Which thread each arriving message joins: a pure decision over what the store already knows, replaceable by a shared/ algorithm.
+// Which thread each arriving message joins (References / In-Reply-To, never the subject): a pure decision over what the store knows.
 
 /** What the decision needs to know about one arriving message. */
 export interface ThreadingInput {
