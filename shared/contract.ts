@@ -3,12 +3,17 @@
 import type { HeronErrorData } from './errors';
 import type {
   AccountSummary,
+  AttachmentContent,
   BatchAck,
+  ChangeOutcome,
   Folder,
   IncomingSettings,
+  MessageBody,
   NewAccountInput,
+  PendingChange,
   SyncBatch,
   SyncCursor,
+  SyncProgress,
 } from './model';
 
 export type AppMode = 'desktop' | 'browser';
@@ -42,8 +47,15 @@ export interface EngineApi {
   unlockAccount(accountId: string, password: string, remember: boolean): Promise<AccountSummary>;
   /** Logs in with settings not yet saved, lists the folders and logs out; a fingerprint the person confirmed pins that certificate. */
   testIncoming(settings: IncomingSettings, password: string, pinnedFingerprint256?: string | null): Promise<ConnectionReport>;
-  /** Refreshes the account's folders into the store now. */
+  /** Refreshes the account's folders and messages into the store now. */
   syncAccount(accountId: string): Promise<void>;
+  /** The person opened this folder: sync it now, ahead of the schedule. */
+  openFolder(accountId: string, folderPath: string): Promise<void>;
+  /** Fetches and parses a message body; the renderer caches what comes back. */
+  fetchBody(accountId: string, folderPath: string, uid: number): Promise<MessageBody>;
+  fetchAttachment(accountId: string, folderPath: string, uid: number, partId: string): Promise<AttachmentContent>;
+  /** The store queued local changes for this account: replay them on the server when it can be reached. */
+  replayChanges(accountId: string): Promise<void>;
   /** Opens an http(s) link outside Heron after validation; anything else is refused. */
   openExternal(url: string): Promise<void>;
 }
@@ -53,13 +65,24 @@ export type AccountState = 'idle' | 'connecting' | 'syncing' | 'error' | 'needs-
 /** What the engine tells the renderer without waiting for an answer. */
 export type EngineEvent =
   | { type: 'accounts-changed'; accounts: AccountSummary[] }
-  | { type: 'account-state'; accountId: string; state: AccountState; error?: HeronErrorData };
+  | { type: 'account-state'; accountId: string; state: AccountState; error?: HeronErrorData }
+  | { type: 'sync-progress'; progress: SyncProgress };
 
 /** What the engine may ask of, or tell, the renderer. The renderer owns the store, so sync goes through here. */
 export interface RendererApi {
   getSyncCursor(accountId: string, folderPath: string): Promise<SyncCursor | null>;
   /** Resolves only after the batch's transaction has committed (strictly, when the batch asks for it). */
   applyBatch(batch: SyncBatch): Promise<BatchAck>;
+  /** Every UID the store holds for a folder, for servers without QRESYNC (expunges are found by difference). */
+  getFolderUids(accountId: string, folderPath: string): Promise<number[]>;
+  /** Bodies the engine fetched ahead of time (keep bodies of the last N days offline). */
+  putBodies(bodies: MessageBody[]): Promise<void>;
+  /** Which of these UIDs have no cached body yet, so prefetching skips what is already offline. */
+  bodiesMissing(accountId: string, folderPath: string, uids: number[]): Promise<number[]>;
+  /** The account's queued local changes, oldest first. */
+  pendingChanges(accountId: string): Promise<PendingChange[]>;
+  /** Records how replaying one change went: done, dropped (server wins), or kept for a retry. */
+  completeChange(changeId: string, outcome: ChangeOutcome): Promise<void>;
   engineEvent(event: EngineEvent): void;
 }
 

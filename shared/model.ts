@@ -112,6 +112,8 @@ export interface SyncCursor {
   highestModseq: string | null;
   /** Lowest UID fetched so far while backfilling newest-first; null when the folder is complete. */
   backfillBelowUid: number | null;
+  /** How many messages the server said the folder held when this cursor was written: a count that moved otherwise means expunges. */
+  messageCount?: number | null;
   /** POP3: the UIDLs already stored locally. */
   popUidls?: string[];
   updatedAt: number;
@@ -122,6 +124,8 @@ export interface SyncBatch {
   accountId: string;
   /** Folders to create or update. */
   folders?: Folder[];
+  /** `folders` is the server's complete list: any other stored folder of the account is gone (deleted or renamed). */
+  foldersComplete?: boolean;
   /** Folder paths that no longer exist on the server (their messages go too). */
   removedFolders?: string[];
   /** The folder whose messages this batch touches, if any. */
@@ -142,4 +146,71 @@ export interface BatchAck {
   applied: true;
   messages: number;
   durability: 'strict' | 'default';
+}
+
+/** An attachment as the reader lists it; its bytes are fetched on demand. */
+export interface AttachmentMeta {
+  /** Stable id of the part within the message (mailparser's order), used to fetch its bytes. */
+  partId: string;
+  filename: string | null;
+  contentType: string;
+  size: number;
+  /** For inline images referenced as cid: in the HTML. */
+  contentId: string | null;
+  inline: boolean;
+}
+
+/** A parsed message body, produced in main with mailparser and cached by the store. Not sanitized: the reader does that. */
+export interface MessageBody {
+  accountId: string;
+  folderPath: string;
+  uid: number;
+  text: string | null;
+  html: string | null;
+  attachments: AttachmentMeta[];
+  /** Inline cid: parts small enough to embed, as data: URLs keyed by Content-ID, so the reader needs no network. */
+  inlineParts: Record<string, string>;
+  /** Set when the message could not be parsed; text then holds what could be read. */
+  parseError: string | null;
+  size: number;
+  fetchedAt: number;
+}
+
+export interface AttachmentContent {
+  filename: string | null;
+  contentType: string;
+  /** Base64, so the same value crosses IPC and the WebSocket's JSON. */
+  base64: string;
+}
+
+/** A change the person made locally, applied to the store at once and replayed on the server in order. */
+export type LocalChange =
+  | { kind: 'flags'; add: Flag[]; remove: Flag[] }
+  | { kind: 'move'; toFolder: string }
+  /** To the account's Trash; in Trash itself, expunged for good. */
+  | { kind: 'delete' }
+  | { kind: 'archive' };
+
+export interface PendingChange {
+  id: string;
+  accountId: string;
+  folderPath: string;
+  uids: number[];
+  change: LocalChange;
+  createdAt: number;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** The outcome of replaying one pending change. `retry` keeps it queued (network); otherwise it is dropped and the server wins. */
+export type ChangeOutcome = { ok: true } | { ok: false; retry: boolean; error: string };
+
+export type SyncPhase = 'connecting' | 'folders' | 'newest' | 'backfill' | 'changes' | 'bodies' | 'idle';
+
+export interface SyncProgress {
+  accountId: string;
+  folderPath: string | null;
+  phase: SyncPhase;
+  fetched: number;
+  total: number;
 }

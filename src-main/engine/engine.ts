@@ -6,6 +6,7 @@ import type { AccountSummary, IncomingSettings, NewAccountInput } from '../../sh
 import { createAccountRegistry, toSummary, type AccountRecord, type PinnedCertificate } from './accounts';
 import { fetchCertificate, normalizeFingerprint } from './certificate';
 import { checkIncoming } from './incoming';
+import { fetchAttachmentContent, fetchMessageBody } from '../imap/bodies';
 import { createSyncScheduler } from './scheduler';
 import type { SecretStore } from './secrets';
 import { validateIncoming, validateOutgoing } from './validate-settings';
@@ -53,6 +54,12 @@ export function createEngine(options: EngineOptions): Engine {
     return { fingerprint256: presented.fingerprint256, pem: presented.pem };
   }
 
+  async function imapSession(accountId: string) {
+    const account = await registry.get(accountId);
+    if (account.incoming.protocol !== 'imap') throw new HeronError('unsupported', 'POP3 mail is stored locally; there is nothing to fetch from the server.');
+    return scheduler.sessionFor(account);
+  }
+
   const api: EngineApi = {
     async getAppInfo() {
       return { name: 'Heron', version: options.version, mode: options.mode, canEncryptSecrets: secrets.canEncrypt };
@@ -78,6 +85,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async removeAccount(accountId) {
       await registry.get(accountId);
+      await scheduler.forget(accountId);
       await registry.remove(accountId);
       await secrets.delete(accountId);
       await announceAccounts();
@@ -97,6 +105,18 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async syncAccount(accountId) {
       await scheduler.syncNow(await registry.get(accountId));
+    },
+    async openFolder(accountId, folderPath) {
+      await scheduler.syncFolderNow(await registry.get(accountId), folderPath);
+    },
+    async fetchBody(accountId, folderPath, uid) {
+      return fetchMessageBody(await imapSession(accountId), folderPath, uid);
+    },
+    async fetchAttachment(accountId, folderPath, uid, partId) {
+      return fetchAttachmentContent(await imapSession(accountId), folderPath, uid, partId);
+    },
+    async replayChanges(accountId) {
+      await scheduler.replayNow(await registry.get(accountId));
     },
     async openExternal(url) {
       if (!options.openExternal) throw new HeronError('unsupported', 'In browser mode, links open in a new tab of your browser.');

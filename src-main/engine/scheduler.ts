@@ -1,14 +1,18 @@
-// When accounts sync: on demand, soon after a change, and every few minutes while a renderer is attached.
+// When accounts sync: on demand, when INBOX changes (IDLE), when a folder is opened, and every few minutes while a renderer is attached.
 
 import type { EngineEvent, RendererApi } from '../../shared/contract';
 import { HeronError, toErrorData, toHeronError } from '../../shared/errors';
-import type { Folder } from '../../shared/model';
-import { listFolders } from '../imap/folders';
-import { closeImapSession, openImapSession } from '../imap/session';
+import type { Folder, SyncPhase } from '../../shared/model';
+import { watchInbox, type InboxWatcher } from '../imap/inbox-watcher';
+import { replayChanges } from '../imap/replay-changes';
+import { refreshFolderList, syncImapAccount, syncOneFolder, type AccountSyncContext } from '../imap/sync-account';
+import { createAccountSession, type AccountSession } from './account-session';
 import type { AccountRecord } from './accounts';
 
-/** Background refresh while someone is looking; IDLE (issue: IMAP sync) makes INBOX immediate. */
+/** Background refresh of every folder while someone is looking; INBOX is live through IDLE. */
 export const REFRESH_INTERVAL_MS = 5 * 60_000;
+/** IDLE often reports a burst (EXISTS then FETCH FLAGS); one sync answers the whole burst. */
+export const INBOX_DEBOUNCE_MS = 250;
 
 export interface SchedulerDeps {
   accounts(): Promise<AccountRecord[]>;
@@ -19,7 +23,15 @@ export interface SchedulerDeps {
 
 export interface SyncScheduler {
   syncNow(account: AccountRecord): Promise<void>;
+  /** Syncs one folder now (it was opened, or IDLE saw a change), newest page and changes first, then backfill. */
+  syncFolderNow(account: AccountRecord, folderPath: string): Promise<void>;
+  /** Replays the store's queued local changes on the server, then resyncs the folders they touched. */
+  replayNow(account: AccountRecord): Promise<void>;
   syncSoon(accountId: string): void;
+  /** The account's command connection, for work outside sync (bodies, attachments, replaying changes). */
+  sessionFor(account: AccountRecord): AccountSession;
+  /** The account was removed or its settings changed: close its connections. */
+  forget(accountId: string): Promise<void>;
   resume(): void;
   pause(): void;
   /** Settles when the current round and every sync under way have finished. */
@@ -36,55 +48,126 @@ export function localFolders(accountId: string): Folder[] {
   return [make('INBOX', 'inbox'), make('Sent', 'sent'), make('Drafts', 'drafts'), make('Trash', 'trash'), make('Archive', 'archive')];
 }
 
+interface Runtime {
+  session: AccountSession;
+  watcher: InboxWatcher | null;
+  inboxTimer: NodeJS.Timeout | undefined;
+  /** The last folder list seen, to find Trash and Archive when replaying changes. */
+  folders: Folder[] | null;
+}
+
 export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
   const running = new Map<string, Promise<void>>();
+  const runtimes = new Map<string, Runtime>();
   let timer: NodeJS.Timeout | undefined;
   let active = false;
   let round: Promise<void> = Promise.resolve();
 
-  async function fetchFolders(account: AccountRecord, password: string): Promise<Folder[]> {
-    if (account.incoming.protocol === 'pop3') return localFolders(account.id);
-    const client = await openImapSession(account.incoming, password, { pinned: account.pinnedCertificate });
-    try {
-      return await listFolders(client, account.id);
-    } finally {
-      await closeImapSession(client);
+  function runtimeOf(account: AccountRecord): Runtime {
+    let runtime = runtimes.get(account.id);
+    if (!runtime) {
+      runtime = { session: createAccountSession(account, () => deps.password(account.id)), watcher: null, inboxTimer: undefined, folders: null };
+      runtimes.set(account.id, runtime);
     }
+    return runtime;
+  }
+
+  function contextFor(account: AccountRecord): AccountSyncContext {
+    const renderer = deps.renderer();
+    // Without a store there is nowhere to put mail; the next attach syncs again.
+    if (!renderer) throw new HeronError('offline', 'No Heron window is open to keep the mail in.');
+    const progress = (folderPath: string | null, phase: SyncPhase, fetched: number, total: number) =>
+      deps.tell({ type: 'sync-progress', progress: { accountId: account.id, folderPath, phase, fetched, total } });
+    return { session: runtimeOf(account).session, renderer, accountId: account.id, progress };
+  }
+
+  function reportError(account: AccountRecord, error: unknown): HeronError {
+    const heronError = toHeronError(error);
+    deps.tell({ type: 'account-state', accountId: account.id, state: 'error', error: toErrorData(heronError) });
+    return heronError;
+  }
+
+  function ensureWatcher(account: AccountRecord): void {
+    const runtime = runtimeOf(account);
+    if (runtime.watcher || !active || account.incoming.protocol !== 'imap') return;
+    runtime.watcher = watchInbox(account, {
+      password: () => deps.password(account.id),
+      onChange: () => {
+        clearTimeout(runtime.inboxTimer);
+        runtime.inboxTimer = setTimeout(() => void syncFolderNow(account, 'INBOX').catch(() => undefined), INBOX_DEBOUNCE_MS);
+      },
+      onFatal: (error) => reportError(account, error),
+    });
   }
 
   async function run(account: AccountRecord): Promise<void> {
     const state = (s: 'connecting' | 'syncing' | 'idle') => deps.tell({ type: 'account-state', accountId: account.id, state: s });
-    const password = await deps.password(account.id);
-    if (password === null) {
+    if ((await deps.password(account.id)) === null) {
       deps.tell({ type: 'account-state', accountId: account.id, state: 'needs-password' });
-      throw new HeronError('auth-failed', 'Heron needs this account\'s password again: it was not kept after the last restart.');
+      throw new HeronError('auth-failed', "Heron needs this account's password again: it was not kept after the last restart.");
     }
     try {
       state('connecting');
-      const folders = await fetchFolders(account, password);
-      const renderer = deps.renderer();
-      if (!renderer) return; // the tab went away mid-sync; the next attach syncs again
+      const ctx = contextFor(account);
       state('syncing');
-      await renderer.applyBatch({ accountId: account.id, folders });
+      if (account.incoming.protocol === 'pop3') await ctx.renderer.applyBatch({ accountId: account.id, folders: localFolders(account.id) });
+      else {
+        ensureWatcher(account);
+        // Changes made while offline go first, so the sync that follows already sees them on the server.
+        await replay(account, ctx);
+        runtimeOf(account).folders = await syncImapAccount(ctx);
+      }
       state('idle');
     } catch (error) {
-      const heronError = toHeronError(error);
-      deps.tell({ type: 'account-state', accountId: account.id, state: 'error', error: toErrorData(heronError) });
-      throw heronError;
+      throw reportError(account, error);
     }
   }
 
-  function syncNow(account: AccountRecord): Promise<void> {
-    // One sync per account at a time: a second request joins the one under way.
-    const current = running.get(account.id);
+  /** One sync per key at a time: a second request joins the one under way. */
+  function once(key: string, work: () => Promise<void>): Promise<void> {
+    const current = running.get(key);
     if (current) return current;
-    const work = run(account).finally(() => running.delete(account.id));
-    running.set(account.id, work);
-    return work;
+    const job = work().finally(() => running.delete(key));
+    running.set(key, job);
+    return job;
+  }
+
+  const syncNow = (account: AccountRecord) => once(account.id, () => run(account));
+
+  function syncFolderNow(account: AccountRecord, folderPath: string): Promise<void> {
+    return once(`${account.id}\u0000${folderPath}`, async () => {
+      if (account.incoming.protocol !== 'imap') return;
+      try {
+        const ctx = contextFor(account);
+        await syncOneFolder(ctx, folderPath, false);
+        await syncOneFolder(ctx, folderPath, true);
+      } catch (error) {
+        throw reportError(account, error);
+      }
+    });
+  }
+
+  async function replay(account: AccountRecord, ctx: AccountSyncContext): Promise<void> {
+    const runtime = runtimeOf(account);
+    runtime.folders ??= await refreshFolderList(ctx);
+    const result = await replayChanges(ctx.session, ctx.renderer, runtime.folders);
+    for (const path of result.touchedFolders) await syncOneFolder(ctx, path, false);
+  }
+
+  function replayNow(account: AccountRecord): Promise<void> {
+    return once(`${account.id}\u0000replay`, async () => {
+      if (account.incoming.protocol !== 'imap') return;
+      try {
+        await replay(account, contextFor(account));
+      } catch (error) {
+        throw reportError(account, error);
+      }
+    });
   }
 
   async function syncAll(): Promise<void> {
     if (!active) return;
+    // Accounts sync side by side, each on its own connections: one failing account never stalls another.
     const accounts = await deps.accounts();
     await Promise.allSettled(accounts.map((account) => syncNow(account)));
   }
@@ -95,11 +178,25 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
 
   async function idle(): Promise<void> {
     await round;
-    await Promise.allSettled(running.values());
+    while (running.size > 0) await Promise.allSettled([...running.values()]);
   }
+
+  async function closeRuntime(accountId: string): Promise<void> {
+    const runtime = runtimes.get(accountId);
+    if (!runtime) return;
+    runtimes.delete(accountId);
+    clearTimeout(runtime.inboxTimer);
+    await Promise.allSettled([runtime.watcher?.stop(), runtime.session.close()]);
+  }
+
+  const closeAll = () => Promise.all([...runtimes.keys()].map(closeRuntime));
 
   return {
     syncNow,
+    syncFolderNow,
+    replayNow,
+    sessionFor: (account) => runtimeOf(account).session,
+    forget: closeRuntime,
     syncSoon(accountId) {
       if (!active) return;
       void deps.accounts().then((all) => {
@@ -117,12 +214,15 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     pause() {
       active = false;
       clearInterval(timer);
+      // No store to write into: drop the live connections (running syncs then fail fast) until a renderer is back.
+      void closeAll();
     },
     idle,
     async stop() {
       active = false;
       clearInterval(timer);
       await idle();
+      await closeAll();
     },
   };
 }

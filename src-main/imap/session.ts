@@ -17,6 +17,8 @@ export interface ImapConnectOptions {
   pinned: PinnedCertificate | null;
   /** Tests and the connection doctor keep the raw transcript; it never contains the password (imapflow masks it). */
   onLog?: (entry: Record<string, unknown>) => void;
+  /** For an IDLE connection: break and re-issue IDLE this often (imapflow's maxIdleTime). */
+  idleRestartMs?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export function imapFlowOptions(settings: IncomingSettings, password: string, op
     greetingTimeout: IMAP_GREETING_TIMEOUT_MS,
     socketTimeout: IMAP_SOCKET_TIMEOUT_MS,
     clientInfo: { name: 'Heron' },
+    ...(options.idleRestartMs ? { maxIdleTime: options.idleRestartMs } : {}),
   };
 }
 

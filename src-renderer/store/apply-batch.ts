@@ -161,6 +161,12 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
         }
         const tally = new ThreadTally(accountId);
         for (const removed of batch.removedFolders ?? []) await removeFolder(conn, accountId, removed, tally);
+        if (batch.foldersComplete) {
+          // The server's full list: a stored folder missing from it was deleted or renamed there.
+          const listed = new Set((batch.folders ?? []).map((f) => f.path));
+          const stored = await conn.folders.where('accountId').equals(accountId).primaryKeys();
+          for (const [, storedPath] of stored) if (!listed.has(storedPath)) await removeFolder(conn, accountId, storedPath, tally);
+        }
         if (batch.folders?.length) await upsertFolders(conn, accountId, batch.folders);
         if (batch.resetFolder) {
           // UIDVALIDITY changed: every cached UID of the folder now names a different message, or none.

@@ -49,3 +49,12 @@ export function foldersOf(db: HeronDb, accountId: string): Promise<Folder[]> {
 export function messagesWithMessageId(db: HeronDb, accountId: string, messageId: string): Promise<MessageHeader[]> {
   return db.messages.where('[accountId+messageId]').equals([accountId, messageId]).toArray();
 }
+
+/** Every UID the store holds for a folder, ascending, read from the primary key alone. */
+export async function folderUids(db: HeronDb, accountId: string, folderPath: string): Promise<number[]> {
+  const keys = await db.messages
+    .where('[accountId+folderPath+uid]')
+    .between([accountId, folderPath, Dexie.minKey], [accountId, folderPath, Dexie.maxKey])
+    .primaryKeys();
+  return keys.map((key) => key[2]);
+}

@@ -6,7 +6,7 @@ import type { HeronError } from '../../shared/errors';
 import { putAccounts } from './accounts';
 import { applyBatch } from './apply-batch';
 import type { HeronDb } from './db';
-import { getSyncCursor } from './queries';
+import { folderUids, getSyncCursor } from './queries';
 import { toStoreError } from './store-error';
 
 export interface StoreRendererApiOptions {
@@ -30,6 +30,13 @@ export function createStoreRendererApi(db: HeronDb, onEvent: (event: EngineEvent
     },
     applyBatch(batch: SyncBatch): Promise<BatchAck> {
       return applyBatch(db, batch);
+    },
+    async getFolderUids(accountId: string, folderPath: string): Promise<number[]> {
+      try {
+        return await folderUids(db, accountId, folderPath);
+      } catch (error) {
+        throw toStoreError(error, 'get-folder-uids');
+      }
     },
     engineEvent(event: EngineEvent): void {
       if (event.type === 'accounts-changed') putAccounts(db, event.accounts).catch((error: unknown) => onStoreError(toStoreError(error, 'put-accounts')));

@@ -1,0 +1,179 @@
+// One folder's messages into the store: newest page first, backfill in batches, then incremental with CONDSTORE or a flag diff.
+
+import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
+import type { RendererApi } from '../../shared/contract';
+import type { Flag, MessageHeader, SyncCursor, SyncPhase } from '../../shared/model';
+import type { AccountSession } from '../engine/account-session';
+import { mapProtocolError } from '../engine/error-map';
+import { HEADER_QUERY, toHeader } from './headers';
+import { newestFirstChunks, uidSet } from './uid-set';
+
+/** The first page a person sees: it goes to the store before anything else of the folder. */
+export const NEWEST_PAGE = 50;
+/** Rows per store batch while backfilling: large enough to amortize a transaction, small enough to keep the UI live. */
+export const BACKFILL_BATCH = 2_000;
+
+export interface FolderSyncContext {
+  session: AccountSession;
+  renderer: RendererApi;
+  accountId: string;
+  progress(folderPath: string, phase: SyncPhase, fetched: number, total: number): void;
+}
+
+interface MailboxState {
+  uidValidity: number;
+  uidNext: number;
+  exists: number;
+  highestModseq: string | null;
+}
+
+type Header = Omit<MessageHeader, 'threadId'>;
+
+function stateOf(mailbox: MailboxObject): MailboxState {
+  const modseq = mailbox.noModseq || mailbox.highestModseq === undefined ? null : String(mailbox.highestModseq);
+  return { uidValidity: Number(mailbox.uidValidity), uidNext: mailbox.uidNext, exists: mailbox.exists, highestModseq: modseq };
+}
+
+/** Runs `work` with the folder selected read-only (EXAMINE), so syncing never changes \Seen or anything else. */
+function inFolder<T>(ctx: FolderSyncContext, path: string, work: (client: ImapFlow, state: MailboxState) => Promise<T>): Promise<T> {
+  return ctx.session.withClient(async (client) => {
+    const lock = await client.getMailboxLock(path, { readOnly: true });
+    try {
+      return await work(client, stateOf(client.mailbox as MailboxObject));
+    } catch (error) {
+      throw mapProtocolError(error, { host: client.host, port: client.port });
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+async function fetchHeaders(client: ImapFlow, accountId: string, path: string, range: string, minUid = 1): Promise<Header[]> {
+  const headers: Header[] = [];
+  for await (const message of client.fetch(range, HEADER_QUERY, { uid: true })) {
+    // `N:*` always returns the last message even when its UID is below N (RFC 3501 §6.4.8).
+    if (message.uid >= minUid) headers.push(toHeader(accountId, path, message));
+  }
+  return headers;
+}
+
+async function searchUids(client: ImapFlow, range?: string): Promise<number[]> {
+  const found = await client.search(range ? { uid: range } : { all: true }, { uid: true });
+  return (found || []).sort((a, b) => a - b);
+}
+
+function cursorOf(accountId: string, path: string, state: MailboxState, backfillBelowUid: number | null, messageCount: number | null): SyncCursor {
+  return {
+    accountId,
+    folderPath: path,
+    uidValidity: state.uidValidity,
+    uidNext: state.uidNext,
+    highestModseq: state.highestModseq,
+    backfillBelowUid,
+    messageCount,
+    updatedAt: Date.now(),
+  };
+}
+
+/**
+ * First sync, or a UIDVALIDITY change (every cached UID now names another message): the newest page
+ * goes first, replacing anything cached; the rest is left to backfill, which the cursor records.
+ */
+async function initialSync(ctx: FolderSyncContext, path: string, reset: boolean): Promise<void> {
+  await inFolder(ctx, path, async (client, state) => {
+    const uids = state.exists === 0 ? [] : await searchUids(client);
+    const newest = uids.slice(-NEWEST_PAGE);
+    ctx.progress(path, 'newest', 0, uids.length);
+    const headers = newest.length ? await fetchHeaders(client, ctx.accountId, path, uidSet(newest)) : [];
+    const rest = uids.length - newest.length;
+    await ctx.renderer.applyBatch({
+      accountId: ctx.accountId,
+      folderPath: path,
+      resetFolder: reset,
+      upsertMessages: headers,
+      cursor: cursorOf(ctx.accountId, path, state, rest > 0 ? (newest[0] as number) : null, state.exists),
+    });
+    ctx.progress(path, 'newest', headers.length, uids.length);
+  });
+}
+
+/** Fetches what is below the cursor's backfill mark, newest first, one committed batch at a time (so it resumes). */
+async function backfill(ctx: FolderSyncContext, path: string, cursor: SyncCursor): Promise<void> {
+  if (cursor.backfillBelowUid === null || cursor.backfillBelowUid <= 1) return;
+  const below = cursor.backfillBelowUid;
+  const older = await inFolder(ctx, path, (client) => searchUids(client, `1:${below - 1}`));
+  const chunks = newestFirstChunks(older, BACKFILL_BATCH);
+  let fetched = 0;
+  for (const [index, chunk] of chunks.entries()) {
+    // Each chunk is its own job on the connection, so opening a message elsewhere is not stuck behind a whole backfill.
+    await inFolder(ctx, path, async (client) => {
+      const headers = await fetchHeaders(client, ctx.accountId, path, uidSet(chunk));
+      const last = index === chunks.length - 1;
+      await ctx.renderer.applyBatch({
+        accountId: ctx.accountId,
+        folderPath: path,
+        upsertMessages: headers,
+        cursor: { ...cursor, backfillBelowUid: last ? null : (chunk[0] as number), updatedAt: Date.now() },
+      });
+      fetched += headers.length;
+      ctx.progress(path, 'backfill', fetched, older.length);
+    });
+  }
+  if (chunks.length === 0) await ctx.renderer.applyBatch({ accountId: ctx.accountId, folderPath: path, cursor: { ...cursor, backfillBelowUid: null, updatedAt: Date.now() } });
+}
+
+/** Flags changed since the cursor: CHANGEDSINCE with CONDSTORE, else every flag below uidNext (the fallback diff). */
+async function changedFlags(client: ImapFlow, cursor: SyncCursor, state: MailboxState): Promise<{ uid: number; flags: Flag[] }[]> {
+  const known = (cursor.uidNext ?? 1) - 1;
+  if (known < 1 || state.exists === 0) return [];
+  const condstore = state.highestModseq !== null && cursor.highestModseq !== null;
+  if (condstore && state.highestModseq === cursor.highestModseq) return [];
+  const options = condstore ? { uid: true, changedSince: BigInt(cursor.highestModseq as string) } : { uid: true };
+  const changes: { uid: number; flags: Flag[] }[] = [];
+  for await (const message of client.fetch(`1:${known}`, { uid: true, flags: true }, options) as AsyncIterable<FetchMessageObject>) {
+    if (message.uid <= known) changes.push({ uid: message.uid, flags: [...(message.flags ?? [])] as Flag[] });
+  }
+  return changes;
+}
+
+/** Since the last sync: new messages, flag changes, and expunges (found by count, then by UID difference). */
+async function incremental(ctx: FolderSyncContext, path: string, cursor: SyncCursor): Promise<SyncCursor> {
+  return inFolder(ctx, path, async (client, state) => {
+    ctx.progress(path, 'changes', 0, 0);
+    const from = cursor.uidNext ?? 1;
+    const arrived = state.exists > 0 && state.uidNext > from ? await fetchHeaders(client, ctx.accountId, path, `${from}:*`, from) : [];
+    const flagChanges = await changedFlags(client, cursor, state);
+    // The server's count tells whether anything was expunged; only then is the (larger) UID comparison needed.
+    let removedUids: number[] = [];
+    if (cursor.messageCount === null || cursor.messageCount === undefined || state.exists !== cursor.messageCount + arrived.length) {
+      const onServer = new Set(await searchUids(client));
+      removedUids = (await ctx.renderer.getFolderUids(ctx.accountId, path)).filter((uid) => !onServer.has(uid));
+    }
+    const highestArrived = arrived.reduce((max, m) => Math.max(max, m.uid), 0);
+    const next: SyncCursor = {
+      ...cursorOf(ctx.accountId, path, { ...state, uidNext: Math.max(state.uidNext, highestArrived + 1) }, cursor.backfillBelowUid, state.exists),
+    };
+    await ctx.renderer.applyBatch({ accountId: ctx.accountId, folderPath: path, upsertMessages: arrived, flagChanges, removedUids, cursor: next });
+    ctx.progress(path, 'changes', arrived.length + flagChanges.length + removedUids.length, arrived.length + flagChanges.length + removedUids.length);
+    return next;
+  });
+}
+
+export interface FolderSyncOptions {
+  /** False for the first pass over all folders (newest page / changes only); the backfill pass comes after. */
+  backfill: boolean;
+}
+
+/** Brings one folder up to date. Safe to interrupt anywhere: the store's cursor only moves with committed data. */
+export async function syncFolder(ctx: FolderSyncContext, path: string, options: FolderSyncOptions): Promise<void> {
+  let cursor = await ctx.renderer.getSyncCursor(ctx.accountId, path);
+  const validity = await inFolder(ctx, path, async (_client, state) => state.uidValidity);
+  if (!cursor || cursor.uidValidity !== validity) {
+    await initialSync(ctx, path, cursor !== null);
+    cursor = await ctx.renderer.getSyncCursor(ctx.accountId, path);
+  } else {
+    cursor = await incremental(ctx, path, cursor);
+  }
+  if (options.backfill && cursor) await backfill(ctx, path, cursor);
+  ctx.progress(path, 'idle', 0, 0);
+}
