@@ -43,6 +43,8 @@ export function imapFlowOptions(settings: IncomingSettings, password: string, op
     greetingTimeout: IMAP_GREETING_TIMEOUT_MS,
     socketTimeout: IMAP_SOCKET_TIMEOUT_MS,
     clientInfo: { name: 'Heron' },
+    // QRESYNC (when the server has it) reports expunged UIDs as VANISHED during incremental sync.
+    qresync: true,
     ...(options.idleRestartMs ? { maxIdleTime: options.idleRestartMs } : {}),
   };
 }

@@ -122,39 +122,59 @@ async function backfill(ctx: FolderSyncContext, path: string, cursor: SyncCursor
   if (chunks.length === 0) await ctx.renderer.applyBatch({ accountId: ctx.accountId, folderPath: path, cursor: { ...cursor, backfillBelowUid: null, updatedAt: Date.now() } });
 }
 
-/** Flags changed since the cursor: CHANGEDSINCE with CONDSTORE, else every flag below uidNext (the fallback diff). */
-async function changedFlags(client: ImapFlow, cursor: SyncCursor, state: MailboxState): Promise<{ uid: number; flags: Flag[] }[]> {
-  const known = (cursor.uidNext ?? 1) - 1;
-  if (known < 1 || state.exists === 0) return [];
-  const condstore = state.highestModseq !== null && cursor.highestModseq !== null;
-  if (condstore && state.highestModseq === cursor.highestModseq) return [];
-  const options = condstore ? { uid: true, changedSince: BigInt(cursor.highestModseq as string) } : { uid: true };
-  const changes: { uid: number; flags: Flag[] }[] = [];
-  for await (const message of client.fetch(`1:${known}`, { uid: true, flags: true }, options) as AsyncIterable<FetchMessageObject>) {
-    if (message.uid <= known) changes.push({ uid: message.uid, flags: [...(message.flags ?? [])] as Flag[] });
-  }
-  return changes;
+interface Changes {
+  flagChanges: { uid: number; flags: Flag[] }[];
+  /** UIDs the server reported expunged (QRESYNC VANISHED), or null when it cannot say. */
+  vanished: number[] | null;
 }
 
-/** Since the last sync: new messages, flag changes, and expunges (found by count, then by UID difference). */
+/**
+ * Flags changed since the cursor: CHANGEDSINCE with CONDSTORE (plus VANISHED with QRESYNC), else every flag
+ * below uidNext, which is the fallback diff for servers without CONDSTORE.
+ */
+async function changesSince(client: ImapFlow, path: string, cursor: SyncCursor, state: MailboxState): Promise<Changes> {
+  const known = (cursor.uidNext ?? 1) - 1;
+  if (known < 1) return { flagChanges: [], vanished: [] };
+  const condstore = client.enabled.has('CONDSTORE') && state.highestModseq !== null && cursor.highestModseq !== null;
+  const qresync = condstore && client.enabled.has('QRESYNC');
+  if (condstore && state.highestModseq === cursor.highestModseq) return { flagChanges: [], vanished: [] };
+  if (state.exists === 0) return { flagChanges: [], vanished: null };
+  const vanished: number[] = [];
+  const onExpunge = (event: { path: string; uid?: number; vanished?: boolean }) => {
+    if (event.vanished && event.path === path && event.uid !== undefined) vanished.push(event.uid);
+  };
+  if (qresync) client.on('expunge', onExpunge);
+  try {
+    const options = condstore ? { uid: true, changedSince: BigInt(cursor.highestModseq as string) } : { uid: true };
+    const flagChanges: Changes['flagChanges'] = [];
+    for await (const message of client.fetch(`1:${known}`, { uid: true, flags: true }, options) as AsyncIterable<FetchMessageObject>) {
+      if (message.uid <= known) flagChanges.push({ uid: message.uid, flags: [...(message.flags ?? [])] as Flag[] });
+    }
+    return { flagChanges, vanished: qresync ? vanished : null };
+  } finally {
+    if (qresync) client.off('expunge', onExpunge);
+  }
+}
+
+/** Since the last sync: new messages, flag changes, and expunges (VANISHED, else found by count and UID difference). */
 async function incremental(ctx: FolderSyncContext, path: string, cursor: SyncCursor): Promise<SyncCursor> {
   return inFolder(ctx, path, async (client, state) => {
     ctx.progress(path, 'changes', 0, 0);
     const from = cursor.uidNext ?? 1;
     const arrived = state.exists > 0 && state.uidNext > from ? await fetchHeaders(client, ctx.accountId, path, `${from}:*`, from) : [];
-    const flagChanges = await changedFlags(client, cursor, state);
-    // The server's count tells whether anything was expunged; only then is the (larger) UID comparison needed.
-    let removedUids: number[] = [];
-    if (cursor.messageCount === null || cursor.messageCount === undefined || state.exists !== cursor.messageCount + arrived.length) {
-      const onServer = new Set(await searchUids(client));
+    const { flagChanges, vanished } = await changesSince(client, path, cursor, state);
+    let removedUids = vanished ?? [];
+    // Without VANISHED, the server's count tells whether anything was expunged; only then is the UID comparison needed.
+    const countMoved = cursor.messageCount === null || cursor.messageCount === undefined || state.exists !== cursor.messageCount + arrived.length;
+    if (vanished === null && countMoved) {
+      const onServer = new Set(state.exists === 0 ? [] : await searchUids(client));
       removedUids = (await ctx.renderer.getFolderUids(ctx.accountId, path)).filter((uid) => !onServer.has(uid));
     }
     const highestArrived = arrived.reduce((max, m) => Math.max(max, m.uid), 0);
-    const next: SyncCursor = {
-      ...cursorOf(ctx.accountId, path, { ...state, uidNext: Math.max(state.uidNext, highestArrived + 1) }, cursor.backfillBelowUid, state.exists),
-    };
+    const next = cursorOf(ctx.accountId, path, { ...state, uidNext: Math.max(state.uidNext, highestArrived + 1) }, cursor.backfillBelowUid, state.exists);
     await ctx.renderer.applyBatch({ accountId: ctx.accountId, folderPath: path, upsertMessages: arrived, flagChanges, removedUids, cursor: next });
-    ctx.progress(path, 'changes', arrived.length + flagChanges.length + removedUids.length, arrived.length + flagChanges.length + removedUids.length);
+    const changed = arrived.length + flagChanges.length + removedUids.length;
+    ctx.progress(path, 'changes', changed, changed);
     return next;
   });
 }

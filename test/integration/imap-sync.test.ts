@@ -191,6 +191,33 @@ describe('IMAP sync', () => {
     }
   });
 
+  it('with QRESYNC, flag changes come by CHANGEDSINCE and expunges by VANISHED, without listing every UID', async () => {
+    const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.imap } });
+    const record = account(proxy.port, 'none');
+    const h = harness(record);
+    const other = await otherClient();
+    try {
+      await syncImapAccount(h.ctx);
+      const before = Buffer.concat(proxy.clientSent()).length;
+      const lock = await other.getMailboxLock('INBOX');
+      try {
+        await other.messageFlagsAdd('1:3', ['\\Flagged']);
+        await other.messageDelete('4:6');
+      } finally {
+        lock.release();
+      }
+      await syncImapAccount(h.ctx);
+      await assertStoreEqualsServer(h, record.id);
+      const resync = Buffer.concat(proxy.clientSent()).subarray(before).toString('latin1');
+      assert.match(resync, /CHANGEDSINCE \d+ VANISHED/);
+      assert.doesNotMatch(resync, /UID SEARCH ALL/, 'no full UID listing was needed');
+    } finally {
+      await other.logout();
+      await h.close();
+      await proxy.close();
+    }
+  });
+
   it('without CONDSTORE (capabilities stripped) the flag diff and UID comparison still converge', async () => {
     const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.imaps }, stripCapabilities: ['CONDSTORE', 'QRESYNC'] });
     const record = account(proxy.port);
