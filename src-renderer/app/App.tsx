@@ -4,7 +4,8 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useState } from 'react';
 import { AddAccountForm } from '../features/accounts/AddAccountForm';
 import { MailWindow } from './MailWindow';
-import { useEngine, type AccountStatus } from './use-engine';
+import type { EngineEvent } from '../../shared/contract';
+import { useEngine, withEvent, type AccountStatus } from './use-engine';
 
 function Notice({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -17,8 +18,8 @@ function Notice({ title, children }: { title: string; children: React.ReactNode 
 
 export function App() {
   const [statuses, setStatuses] = useState<Record<string, AccountStatus>>({});
-  const onAccountState = useCallback((id: string, status: AccountStatus) => setStatuses((all) => ({ ...all, [id]: status })), []);
-  const session = useEngine(onAccountState);
+  const onEngineEvent = useCallback((event: EngineEvent) => setStatuses((all) => withEvent(all, event)), []);
+  const session = useEngine(onEngineEvent);
   const db = session.status === 'ready' ? session.db : null;
   const accounts = useLiveQuery(() => (db ? db.accounts.toArray().then((all) => all.sort((a, b) => a.createdAt - b.createdAt)) : []), [db]);
   const [adding, setAdding] = useState(false);

@@ -7,6 +7,7 @@ import type { AccountSummary } from '../../shared/model';
 import { ErrorNote } from '../features/accounts/ErrorNote';
 import { UnlockAccount } from '../features/accounts/UnlockAccount';
 import { FolderPane, type FolderSelection } from '../features/folders/FolderPane';
+import { SyncStatus } from '../features/folders/SyncStatus';
 import type { HeronDb } from '../store/db';
 import type { AccountStatus } from './use-engine';
 
@@ -20,6 +21,11 @@ interface Props {
 
 export function MailWindow({ db, engine, accounts, statuses, onAddAccount }: Props) {
   const [selection, setSelection] = useState<FolderSelection | null>(null);
+  // Opening a folder asks the engine to sync it now; failures show through the account's status.
+  const open = (next: FolderSelection) => {
+    setSelection(next);
+    engine.openFolder(next.accountId, next.path).catch(() => undefined);
+  };
   return (
     <div className="mail-window">
       <nav className="sidebar" aria-label="Accounts and folders">
@@ -28,9 +34,10 @@ export function MailWindow({ db, engine, accounts, statuses, onAddAccount }: Pro
           return (
             <section key={account.id} className="account" aria-label={account.email}>
               <h2>{account.name || account.email}</h2>
+              {status?.progress && status.progress.phase !== 'idle' && <SyncStatus progress={status.progress} />}
               {status?.state === 'needs-password' && <UnlockAccount engine={engine} account={account} />}
               {status?.state === 'error' && status.error && <ErrorNote error={HeronError.fromData(status.error)} />}
-              <FolderPane db={db} accountId={account.id} selection={selection} onSelect={setSelection} />
+              <FolderPane db={db} accountId={account.id} selection={selection} onSelect={open} />
             </section>
           );
         })}

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { AccountState, EngineApi, EngineEvent, AppInfo } from '../../shared/contract';
 import type { HeronErrorData } from '../../shared/errors';
+import type { SyncProgress } from '../../shared/model';
 import { HeronDb } from '../store/db';
 import { putAccounts } from '../store/queries';
 import { createStoreRendererApi } from '../store/renderer-api';
@@ -13,6 +14,21 @@ export const STORE_NAME = 'heron';
 export interface AccountStatus {
   state: AccountState;
   error?: HeronErrorData;
+  /** The latest sync step, for the status line. */
+  progress?: SyncProgress;
+}
+
+/** Folds one engine event into the per-account status the UI shows. */
+export function withEvent(all: Record<string, AccountStatus>, event: EngineEvent): Record<string, AccountStatus> {
+  if (event.type === 'account-state') {
+    const { progress } = all[event.accountId] ?? {};
+    return { ...all, [event.accountId]: { state: event.state, ...(event.error ? { error: event.error } : {}), ...(progress && event.state !== 'idle' ? { progress } : {}) } };
+  }
+  if (event.type === 'sync-progress') {
+    const current = all[event.progress.accountId] ?? { state: 'syncing' as const };
+    return { ...all, [event.progress.accountId]: { ...current, progress: event.progress } };
+  }
+  return all;
 }
 
 export type EngineSession =
@@ -22,16 +38,14 @@ export type EngineSession =
   | { status: 'disconnected' }
   | { status: 'ready'; engine: EngineApi; info: AppInfo; db: HeronDb };
 
-export function useEngine(onAccountState: (accountId: string, status: AccountStatus) => void): EngineSession {
+export function useEngine(onEngineEvent: (event: EngineEvent) => void): EngineSession {
   const [session, setSession] = useState<EngineSession>({ status: 'connecting' });
 
   useEffect(() => {
     let cancelled = false;
     const db = new HeronDb(STORE_NAME);
-    // The store's renderer API saves account lists itself; this only tracks per-account state for the UI.
-    const onEvent = (event: EngineEvent) => {
-      if (event.type === 'account-state') onAccountState(event.accountId, { state: event.state, ...(event.error ? { error: event.error } : {}) });
-    };
+    // The store's renderer API saves account lists itself; the UI only follows state and progress.
+    const onEvent = onEngineEvent;
     void (async () => {
       const connection = await connectToEngine(createStoreRendererApi(db, onEvent));
       if (cancelled) return;
@@ -47,8 +61,8 @@ export function useEngine(onAccountState: (accountId: string, status: AccountSta
       cancelled = true;
       db.close();
     };
-    // One connection per page: onAccountState is a stable dispatcher from the caller.
-  }, [onAccountState]);
+    // One connection per page: onEngineEvent is a stable dispatcher from the caller.
+  }, [onEngineEvent]);
 
   return session;
 }
