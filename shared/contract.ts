@@ -2,6 +2,7 @@
 
 import type { HeronErrorData } from './errors';
 import type {
+  AccountChanges,
   AccountSummary,
   AttachmentContent,
   BatchAck,
@@ -43,6 +44,8 @@ export interface EngineApi {
   /** Saves the account and its secret in main; only the summary comes back. */
   addAccount(input: NewAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
+  /** Changes an account's own settings (name, offline bodies); server settings go through the account wizard. */
+  updateAccount(accountId: string, changes: AccountChanges): Promise<AccountSummary>;
   /** Gives the password again for an account whose password was not kept (browser mode after a restart). */
   unlockAccount(accountId: string, password: string, remember: boolean): Promise<AccountSummary>;
   /** Logs in with settings not yet saved, lists the folders and logs out; a fingerprint the person confirmed pins that certificate. */

@@ -40,7 +40,17 @@ export interface AccountSummary {
   /** SHA-256 fingerprint of the one certificate trusted for this account's servers, if the person pinned one. */
   pinnedFingerprint256: string | null;
   passwordStorage: PasswordStorage;
+  /** Bodies of messages from the last N days are downloaded ahead for offline reading; null: only when opened. */
+  keepBodiesDays: number | null;
   createdAt: number;
+}
+
+/** New accounts keep a month of mail readable offline, a balance of disk use and usefulness on a plane. */
+export const DEFAULT_KEEP_BODIES_DAYS = 30;
+
+export interface AccountChanges {
+  name?: string;
+  keepBodiesDays?: number | null;
 }
 
 export interface NewAccountInput {
@@ -52,6 +62,7 @@ export interface NewAccountInput {
   /** Browser mode only: keep the password in a 0600 file. The desktop app always encrypts it. */
   rememberPassword: boolean;
   pinnedFingerprint256?: string | null;
+  keepBodiesDays?: number | null;
 }
 
 export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged';

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { HeronError } from '../../shared/errors';
-import type { AccountSummary, IncomingSettings, OutgoingSettings, PasswordStorage } from '../../shared/model';
+import { DEFAULT_KEEP_BODIES_DAYS, type AccountChanges, type AccountSummary, type IncomingSettings, type OutgoingSettings, type PasswordStorage } from '../../shared/model';
 import { validateIncoming, validateOutgoing } from './validate-settings';
 import { readJsonFile, writePrivateFile } from './private-file';
 
@@ -20,6 +20,7 @@ export interface AccountRecord {
   incoming: IncomingSettings;
   outgoing: OutgoingSettings | null;
   pinnedCertificate: PinnedCertificate | null;
+  keepBodiesDays: number | null;
   createdAt: number;
 }
 
@@ -33,6 +34,7 @@ export interface AccountRegistry {
   get(accountId: string): Promise<AccountRecord>;
   add(input: Omit<AccountRecord, 'id' | 'createdAt'>): Promise<AccountRecord>;
   remove(accountId: string): Promise<void>;
+  update(accountId: string, changes: AccountChanges): Promise<AccountRecord>;
 }
 
 export function createAccountRegistry(profileDir: string): AccountRegistry {
@@ -67,6 +69,24 @@ export function createAccountRegistry(profileDir: string): AccountRegistry {
         const accounts = await load();
         await save(accounts.filter((a) => a.id !== accountId));
       }),
+    update: (accountId, changes) =>
+      serialized(async () => {
+        const accounts = await load();
+        const index = accounts.findIndex((a) => a.id === accountId);
+        const current = accounts[index];
+        if (!current) throw new HeronError('not-found', 'That account no longer exists.');
+        const days = changes.keepBodiesDays;
+        if (days !== undefined && days !== null && (!Number.isInteger(days) || days < 1 || days > 36_500))
+          throw new HeronError('invalid-input', 'Days of mail to keep offline must be a whole number from 1 to 36500.');
+        const updated: AccountRecord = {
+          ...current,
+          ...(changes.name !== undefined ? { name: changes.name.trim() || current.email } : {}),
+          ...(days !== undefined ? { keepBodiesDays: days } : {}),
+        };
+        accounts[index] = updated;
+        await save(accounts);
+        return updated;
+      }),
   };
 }
 
@@ -80,6 +100,8 @@ export function toSummary(record: AccountRecord, passwordStorage: PasswordStorag
     outgoing: record.outgoing ? { ...record.outgoing } : null,
     pinnedFingerprint256: record.pinnedCertificate?.fingerprint256 ?? null,
     passwordStorage,
+    // Accounts saved before this setting existed read as the default.
+    keepBodiesDays: record.keepBodiesDays === undefined ? DEFAULT_KEEP_BODIES_DAYS : record.keepBodiesDays,
     createdAt: record.createdAt,
   };
 }

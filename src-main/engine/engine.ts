@@ -2,7 +2,7 @@
 
 import type { AppMode, ConnectionReport, EngineApi, EngineEvent, RendererApi } from '../../shared/contract';
 import { HeronError } from '../../shared/errors';
-import type { AccountSummary, IncomingSettings, NewAccountInput } from '../../shared/model';
+import { DEFAULT_KEEP_BODIES_DAYS, type AccountSummary, type IncomingSettings, type NewAccountInput } from '../../shared/model';
 import { createAccountRegistry, toSummary, type AccountRecord, type PinnedCertificate } from './accounts';
 import { fetchCertificate, normalizeFingerprint } from './certificate';
 import { checkIncoming } from './incoming';
@@ -77,6 +77,7 @@ export function createEngine(options: EngineOptions): Engine {
         incoming: input.incoming,
         outgoing: input.outgoing,
         pinnedCertificate: pinned,
+        keepBodiesDays: input.keepBodiesDays === undefined ? DEFAULT_KEEP_BODIES_DAYS : input.keepBodiesDays,
       });
       const storage = await secrets.set(record.id, input.password, input.rememberPassword);
       await announceAccounts();
@@ -89,6 +90,12 @@ export function createEngine(options: EngineOptions): Engine {
       await registry.remove(accountId);
       await secrets.delete(accountId);
       await announceAccounts();
+    },
+    async updateAccount(accountId, changes) {
+      const record = await registry.update(accountId, changes);
+      await announceAccounts();
+      scheduler.syncSoon(accountId);
+      return toSummary(record, await secrets.storageOf(accountId));
     },
     async unlockAccount(accountId, password, remember) {
       const record = await registry.get(accountId);

@@ -5,7 +5,8 @@ import { HeronError, toErrorData, toHeronError } from '../../shared/errors';
 import type { Folder, SyncPhase } from '../../shared/model';
 import { watchInbox, type InboxWatcher } from '../imap/inbox-watcher';
 import { replayChanges } from '../imap/replay-changes';
-import { refreshFolderList, syncImapAccount, syncOneFolder, type AccountSyncContext } from '../imap/sync-account';
+import { prefetchBodies } from '../imap/bodies';
+import { refreshFolderList, syncImapAccount, syncOneFolder, syncOrder, type AccountSyncContext } from '../imap/sync-account';
 import { createAccountSession, type AccountSession } from './account-session';
 import type { AccountRecord } from './accounts';
 
@@ -46,6 +47,19 @@ export function localFolders(accountId: string): Folder[] {
     specialUse, subscribed: true, selectable: true, total: 0, unread: 0,
   });
   return [make('INBOX', 'inbox'), make('Sent', 'sent'), make('Drafts', 'drafts'), make('Trash', 'trash'), make('Archive', 'archive')];
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** Downloads the bodies of recent mail in every folder (Inbox first) so it reads offline; what is cached is skipped. */
+async function keepBodiesOffline(ctx: AccountSyncContext, folders: Folder[], days: number): Promise<void> {
+  const since = Date.now() - days * DAY_MS;
+  for (const folder of syncOrder(folders)) {
+    await prefetchBodies(ctx.session, ctx.renderer, ctx.accountId, folder.path, since, {
+      onProgress: (fetched, total) => ctx.progress(folder.path, 'bodies', fetched, total),
+    });
+  }
+  ctx.progress(null, 'idle', 0, 0);
 }
 
 interface Runtime {
@@ -115,7 +129,9 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
         ensureWatcher(account);
         // Changes made while offline go first, so the sync that follows already sees them on the server.
         await replay(account, ctx);
-        runtimeOf(account).folders = await syncImapAccount(ctx);
+        const folders = await syncImapAccount(ctx);
+        runtimeOf(account).folders = folders;
+        if (account.keepBodiesDays !== null) await keepBodiesOffline(ctx, folders, account.keepBodiesDays);
       }
       state('idle');
     } catch (error) {

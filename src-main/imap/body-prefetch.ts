@@ -83,17 +83,21 @@ export async function prefetchBodies(
   onProgress?.(0, total);
 
   let storing: Promise<void> | null = null;
+  // Set when UIDVALIDITY changed since the search: the UIDs found name other messages now (or none), and sync resets the folder.
+  let stale = false;
   try {
-    for (let start = 0; start < missing.length && !signal?.aborted; start += LOOKUP_CHUNK) {
+    for (let start = 0; start < missing.length && !stale && !signal?.aborted; start += LOOKUP_CHUNK) {
       const chunk = missing.slice(start, start + LOOKUP_CHUNK);
       const sized = await withFolder(session, folderPath, async ({ client, uidValidity }) => {
-        // UIDVALIDITY changed since the search: these UIDs name other messages now (or none). Sync resets the folder.
         if (uidValidity !== found.uidValidity) return null;
         const sizes = new Map<number, number>();
         for await (const message of client.fetch(uidSet(chunk), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
         return chunk.filter((uid) => sizes.has(uid)).map((uid) => ({ uid, size: sizes.get(uid) as number }));
       });
-      if (sized === null) break;
+      if (sized === null) {
+        stale = true;
+        break;
+      }
       // Expunged since the search: nothing to fetch for them.
       total -= chunk.length - sized.length;
 
@@ -112,7 +116,7 @@ export async function prefetchBodies(
           return parsed;
         });
         if (bodies === null) {
-          start = missing.length;
+          stale = true;
           break;
         }
         total -= batch.length - bodies.length;

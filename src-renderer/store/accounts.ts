@@ -25,6 +25,7 @@ export function toAccountSummary(a: AccountSummary): AccountSummary {
     outgoing: a.outgoing ? outgoingOf(a.outgoing) : null,
     pinnedFingerprint256: a.pinnedFingerprint256,
     passwordStorage: a.passwordStorage,
+    keepBodiesDays: a.keepBodiesDays,
     createdAt: a.createdAt,
   };
 }

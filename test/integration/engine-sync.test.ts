@@ -141,7 +141,8 @@ async function client(user: string): Promise<ImapFlow> {
 async function serverCount(user: string, folder: string): Promise<number> {
   const c = await client(user);
   try {
-    return (await c.status(folder, { messages: true })).messages ?? -1;
+    const status = await c.status(folder, { messages: true });
+    return status ? (status.messages ?? -1) : -1;
   } finally {
     await c.logout();
   }

@@ -27,7 +27,7 @@ let seq = 0;
 
 function account(port = lab.ports.imaps, security: 'tls' | 'none' = 'tls', id = `acct-${++seq}`): AccountRecord {
   return {
-    id, name: 'Alice', email: 'alice@maillab.test', outgoing: null, createdAt: 0,
+    id, name: 'Alice', email: 'alice@maillab.test', outgoing: null, createdAt: 0, keepBodiesDays: null,
     incoming: { protocol: 'imap', host: lab.host, port, security, username: USER },
     pinnedCertificate: { fingerprint256: normalizeFingerprint(new X509Certificate(lab.caPem).fingerprint256), pem: lab.caPem },
   };

@@ -66,6 +66,11 @@ function engineOver(socket: WebSocket): EngineApi {
   const renderer: RendererApi = {
     getSyncCursor: async () => null,
     applyBatch: async () => ({ applied: true, messages: 0, durability: 'default' }),
+    getFolderUids: async () => [],
+    putBodies: async () => undefined,
+    bodiesMissing: async (_a, _f, uids) => uids,
+    pendingChanges: async () => [],
+    completeChange: async () => undefined,
     engineEvent: () => undefined,
   };
   return createPeer<RendererApi, EngineApi>(renderer, channel);

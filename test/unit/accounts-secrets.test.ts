@@ -33,7 +33,7 @@ describe('account registry', () => {
 
   it('keeps accounts across instances in a 0600 file', async () => {
     const first = createAccountRegistry(dir);
-    const added = await first.add({ name: 'Ann', email: 'ann@example.test', incoming, outgoing: null, pinnedCertificate: null });
+    const added = await first.add({ name: 'Ann', email: 'ann@example.test', incoming, outgoing: null, pinnedCertificate: null, keepBodiesDays: null });
     const again = await createAccountRegistry(dir).list();
     assert.deepEqual(again, [added]);
     assert.equal((await stat(path.join(dir, 'accounts.json'))).mode & 0o777, 0o600);
@@ -41,14 +41,14 @@ describe('account registry', () => {
 
   it('does not lose an account when two are added at once', async () => {
     const registry = createAccountRegistry(dir);
-    await Promise.all(['a', 'b', 'c'].map((n) => registry.add({ name: n, email: `${n}@x.test`, incoming, outgoing: null, pinnedCertificate: null })));
+    await Promise.all(['a', 'b', 'c'].map((n) => registry.add({ name: n, email: `${n}@x.test`, incoming, outgoing: null, pinnedCertificate: null, keepBodiesDays: null })));
     assert.deepEqual((await registry.list()).map((a) => a.name).sort(), ['a', 'b', 'c']);
   });
 
   it('rejects invalid settings with invalid-input and saves nothing', async () => {
     const registry = createAccountRegistry(dir);
     await assert.rejects(
-      registry.add({ name: 'x', email: 'x@x.test', incoming: { ...incoming, host: 'bad host!', port: 70000 }, outgoing: null, pinnedCertificate: null }),
+      registry.add({ name: 'x', email: 'x@x.test', incoming: { ...incoming, host: 'bad host!', port: 70000 }, outgoing: null, pinnedCertificate: null, keepBodiesDays: null }),
       (e: unknown) => e instanceof HeronError && e.code === 'invalid-input' && /host/.test(e.message) && /port/.test(e.message),
     );
     assert.deepEqual(await registry.list(), []);
@@ -56,19 +56,19 @@ describe('account registry', () => {
 
   it('removes an account, and get() of a missing one says not-found', async () => {
     const registry = createAccountRegistry(dir);
-    const a = await registry.add({ name: 'a', email: 'a@x.test', incoming, outgoing: null, pinnedCertificate: null });
+    const a = await registry.add({ name: 'a', email: 'a@x.test', incoming, outgoing: null, pinnedCertificate: null, keepBodiesDays: null });
     await registry.remove(a.id);
     await assert.rejects(registry.get(a.id), (e: unknown) => e instanceof HeronError && e.code === 'not-found');
   });
 
   it("gives the renderer a summary without the certificate body or any secret", async () => {
     const record = await createAccountRegistry(dir).add({
-      name: 'a', email: 'a@x.test', incoming, outgoing: null, pinnedCertificate: { fingerprint256: 'AA:BB', pem: '-----BEGIN CERTIFICATE-----' },
+      name: 'a', email: 'a@x.test', incoming, outgoing: null, pinnedCertificate: { fingerprint256: 'AA:BB', pem: '-----BEGIN CERTIFICATE-----' }, keepBodiesDays: 30,
     });
     const summary = toSummary(record, 'encrypted');
     assert.equal(summary.pinnedFingerprint256, 'AA:BB');
     assert.ok(!JSON.stringify(summary).includes('BEGIN CERTIFICATE'));
-    assert.deepEqual(Object.keys(summary).sort(), ['createdAt', 'email', 'id', 'incoming', 'name', 'outgoing', 'passwordStorage', 'pinnedFingerprint256']);
+    assert.deepEqual(Object.keys(summary).sort(), ['createdAt', 'email', 'id', 'incoming', 'keepBodiesDays', 'name', 'outgoing', 'passwordStorage', 'pinnedFingerprint256']);
   });
 });
 

@@ -55,10 +55,28 @@ function engineStub(): EngineApi {
     removeAccount: async () => {
       throw new Error('a bug with a message');
     },
+    updateAccount: unused,
     unlockAccount: unused,
     testIncoming: unused,
     syncAccount: unused,
+    openFolder: unused,
+    fetchBody: unused,
+    fetchAttachment: unused,
+    replayChanges: unused,
     openExternal: unused,
+  };
+}
+
+function rendererStub(): RendererApi {
+  return {
+    getSyncCursor: async () => null,
+    applyBatch: async () => ({ applied: true, messages: 0, durability: 'default' }),
+    getFolderUids: async () => [],
+    putBodies: async () => undefined,
+    bodiesMissing: async (_a, _f, uids) => uids,
+    pendingChanges: async () => [],
+    completeChange: async () => undefined,
+    engineEvent: () => undefined,
   };
 }
 
@@ -71,7 +89,7 @@ for (const [name, make] of [
       const { pair, close } = make();
       const events: EngineEvent[] = [];
       const renderer: RendererApi = {
-        getSyncCursor: async () => null,
+        ...rendererStub(),
         applyBatch: async (batch) => ({ applied: true, messages: batch.upsertMessages?.length ?? 0, durability: batch.durability ?? 'default' }),
         engineEvent: (event) => void events.push(event),
       };
@@ -89,7 +107,7 @@ for (const [name, make] of [
     it('round-trips an error as {code, message, detail} data', async () => {
       const { pair, close } = make();
       createPeer<EngineApi, RendererApi>(engineStub(), pair[0]);
-      const toEngine = createPeer<RendererApi, EngineApi>({ getSyncCursor: async () => null, applyBatch: async () => ({ applied: true, messages: 0, durability: 'default' }), engineEvent: () => undefined }, pair[1]);
+      const toEngine = createPeer<RendererApi, EngineApi>(rendererStub(), pair[1]);
       await assert.rejects(toEngine.addAccount({} as never), (error: unknown) => {
         assert.ok(error instanceof HeronError);
         assert.equal(error.code, 'certificate-untrusted');

@@ -15,6 +15,7 @@ const popAccount: AccountRecord = {
   incoming: { protocol: 'pop3', host: 'pop.example.test', port: 995, security: 'tls', username: 'pop' },
   outgoing: null,
   pinnedCertificate: null,
+  keepBodiesDays: null,
   createdAt: 1,
 };
 
@@ -25,6 +26,11 @@ function harness(password: string | null = 'pw') {
   const recorder: RendererApi = {
     getSyncCursor: async () => null,
     applyBatch: async (batch) => (batches.push(batch), { applied: true, messages: 0, durability: 'default' }),
+    getFolderUids: async () => [],
+    putBodies: async () => undefined,
+    bodiesMissing: async (_a, _f, uids) => uids,
+    pendingChanges: async () => [],
+    completeChange: async () => undefined,
     engineEvent: (e) => void events.push(e),
   };
   const scheduler = createSyncScheduler({
