@@ -7,16 +7,32 @@ export const DEFAULT_WARMUPS = 1;
 /** A run that takes longer than this is broken, not slow; the bench stops rather than hang. */
 export const DEFAULT_RUN_TIMEOUT_MS = 10 * 60_000;
 
+/**
+ * What a run may report about itself. Most runs report nothing and are timed by the clock around `run()`. A run
+ * that must do untimed work inside it (start a browser, wait for a sync to settle) times its own interval and
+ * returns it as `seconds`; `metrics` are further numbers the same run took (other intervals, bytes), recorded
+ * under `metricKey(contender, name)` next to the contender's samples.
+ */
+export interface RunOutcome {
+  seconds?: number;
+  metrics?: Record<string, number>;
+}
+
 /** One timed thing: `prepare` and `verify` run outside the timed interval (e.g. deleting a Maildir, counting files). */
 export interface Contender {
   prepare?: () => Promise<void>;
   /** Must give up promptly when `signal` aborts (the run exceeded its time limit). */
-  run: (signal: AbortSignal) => Promise<void>;
+  run: (signal: AbortSignal) => Promise<void | RunOutcome>;
   verify?: () => Promise<void>;
 }
 
 /** A benchmark may give a bare function (the common case, a one-line addition) or a full Contender. */
-export type Runnable = ((signal: AbortSignal) => Promise<void>) | Contender;
+export type Runnable = ((signal: AbortSignal) => Promise<void | RunOutcome>) | Contender;
+
+/** Where measureAlternating keeps a contender's extra metric: `heron:newest-page`. Contender names never contain ':'. */
+export function metricKey(contender: string, metric: string): string {
+  return `${contender}:${metric}`;
+}
 
 export function toContender(runnable: Runnable): Contender {
   return typeof runnable === 'function' ? { run: runnable } : runnable;
@@ -43,8 +59,8 @@ export interface MeasureOptions {
   clock?: () => bigint;
   /** Aborts the measurement between runs and the run in progress (the bench was interrupted). */
   signal?: AbortSignal;
-  /** Progress, e.g. for a line per run on stderr. */
-  onRun?: (event: { name: string; round: number; warmup: boolean; seconds: number }) => void;
+  /** Progress, e.g. for a line per run on stderr; `metrics` as the run reported them. */
+  onRun?: (event: { name: string; round: number; warmup: boolean; seconds: number; metrics?: Record<string, number> }) => void;
 }
 
 export function median(values: readonly number[]): number {
@@ -90,7 +106,7 @@ export class RunTimeoutError extends Error {}
  * Runs `run` with an AbortSignal that fires after `timeoutMs` (rejecting with RunTimeoutError) or when `outer` aborts
  * (rejecting with its reason). Either way this settles at once, even if `run` ignores its signal.
  */
-export async function withTimeout(run: (signal: AbortSignal) => Promise<void>, timeoutMs: number, label: string, outer?: AbortSignal): Promise<void> {
+export async function withTimeout<T = void>(run: (signal: AbortSignal) => Promise<T>, timeoutMs: number, label: string, outer?: AbortSignal): Promise<T> {
   outer?.throwIfAborted();
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort(outer?.reason);
@@ -104,7 +120,7 @@ export async function withTimeout(run: (signal: AbortSignal) => Promise<void>, t
   // The aborted run usually rejects too; that rejection is expected and must not become an unhandled one.
   running.catch(() => undefined);
   try {
-    await Promise.race([running, stopped]);
+    return await Promise.race([running, stopped]);
   } catch (error) {
     // The aborted run may reject first with its own words ("socket closed"); the abort's reason is the real one.
     if (controller.signal.aborted) throw controller.signal.reason;
@@ -118,12 +134,14 @@ export async function withTimeout(run: (signal: AbortSignal) => Promise<void>, t
 /**
  * Measures contenders in alternation: round 1 runs A, B, C, round 2 runs A, B, C again, and so on, so a slow phase of
  * the machine (another process, a cache flush) falls on every contender alike instead of on one of them. Warm-up rounds
- * come first and are not recorded. Returns each contender's measured samples in seconds, in run order.
+ * come first and are not recorded. Returns each contender's measured samples in seconds, in run order, keyed by its
+ * name, and the metrics its runs reported, keyed by metricKey(name, metric).
  */
 export async function measureAlternating(contenders: readonly NamedContender[], options: MeasureOptions): Promise<Map<string, number[]>> {
   if (options.runs < MIN_RUNS) throw new Error(`at least ${MIN_RUNS} measured runs are required, got ${options.runs}`);
   const names = new Set(contenders.map((contender) => contender.name));
   if (names.size !== contenders.length) throw new Error('contender names must be distinct');
+  if (contenders.some((contender) => contender.name.includes(':'))) throw new Error("contender names cannot contain ':'");
   const warmups = options.warmups ?? DEFAULT_WARMUPS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const clock = options.clock ?? ((): bigint => process.hrtime.bigint());
@@ -136,11 +154,19 @@ export async function measureAlternating(contenders: readonly NamedContender[], 
       options.signal?.throwIfAborted();
       await contender.prepare?.();
       const start = clock();
-      await withTimeout(contender.run, timeoutMs, label, options.signal);
-      const seconds = Number(clock() - start) / 1e9;
+      const outcome = await withTimeout(contender.run, timeoutMs, label, options.signal);
+      const wall = Number(clock() - start) / 1e9;
       await contender.verify?.();
-      if (!warmup) samples.get(contender.name)?.push(seconds);
-      options.onRun?.({ name: contender.name, round: warmup ? round + 1 : round - warmups + 1, warmup, seconds });
+      const seconds = outcome && outcome.seconds !== undefined ? outcome.seconds : wall;
+      const metrics = outcome ? outcome.metrics : undefined;
+      if (!warmup) {
+        samples.get(contender.name)?.push(seconds);
+        for (const [metric, value] of Object.entries(metrics ?? {})) {
+          const key = metricKey(contender.name, metric);
+          samples.set(key, [...(samples.get(key) ?? []), value]);
+        }
+      }
+      options.onRun?.({ name: contender.name, round: warmup ? round + 1 : round - warmups + 1, warmup, seconds, ...(metrics ? { metrics } : {}) });
     }
   }
   return samples;

@@ -7,7 +7,7 @@ import type { BenchmarkDefinition, BenchmarkFactory } from './benchmarks/types';
 import type { MeasureOptions, NamedContender } from './measure';
 import { measureAlternating, toContender } from './measure';
 import type { BenchResult } from './report';
-import { buildResult, HERON } from './report';
+import { buildResults, HERON } from './report';
 
 /** In the order they run; later issues append POP3 vs mpop and SMTP vs msmtp here. */
 export const BENCHMARKS: readonly BenchmarkFactory[] = [imapEnvelopeFetch, imapLoginFolders, imapFullDownload];
@@ -23,9 +23,10 @@ export function contendersOf(definition: BenchmarkDefinition): NamedContender[] 
   return contenders;
 }
 
-export async function runBenchmark(definition: BenchmarkDefinition, options: MeasureOptions): Promise<BenchResult> {
+/** The benchmark's rows: its own, plus any rows made from metrics Heron's runs reported (BenchmarkDefinition.heronRows). */
+export async function runBenchmark(definition: BenchmarkDefinition, options: MeasureOptions): Promise<BenchResult[]> {
   const contenders = contendersOf(definition);
   // A row with nothing runnable (no Heron yet, peer not installed) still reports why, without measuring anything.
   const samples = contenders.length > 0 ? await measureAlternating(contenders, options) : new Map<string, number[]>();
-  return buildResult(definition, samples, contenders.length > 0 ? options.runs : 0);
+  return buildResults(definition, samples, contenders.length > 0 ? options.runs : 0);
 }

@@ -8,8 +8,12 @@ import { labProcesses, startLab } from '../test/lab/lab';
 import { folderMessageCount } from './imapflow-peer';
 import { DEFAULT_RUN_TIMEOUT_MS, parseRuns } from './measure';
 
-/** The lab's folder of generated mail; a dedicated one, so INBOX stays free for anything else. */
-export const DEFAULT_LAB_FOLDER = 'Bench';
+/**
+ * The lab's folder of generated mail. INBOX, because the design's sync budgets are about INBOX (the folder Heron syncs
+ * first and watches with IDLE), and the header-sync row compares Heron and imapflow on the same folder. The lab user's
+ * other folders stay empty, so Heron's account sync spends next to nothing on them.
+ */
+export const DEFAULT_LAB_FOLDER = 'INBOX';
 export const DEFAULT_MESSAGES = 10_000;
 /** Fixed, so every run of the bench (on any machine) measures the same bytes. */
 export const DEFAULT_SEED = 20_250_601;
@@ -33,6 +37,8 @@ export interface ServerTargetSpec {
   password: string;
   caFile: string;
   folder: string;
+  /** HERON_BENCH_ALLOW_WRITES=1: the bench may change flags on this server (and puts them back); the lab always allows it. */
+  allowWrites: boolean;
 }
 
 export type TargetSpec = LabTargetSpec | ServerTargetSpec;
@@ -57,6 +63,8 @@ export interface BenchTarget {
   lab: boolean;
   /** Seconds it took to write the generated folder into the lab and resync it; null for a given server. */
   loadSeconds: number | null;
+  /** Whether benchmarks may change the folder (flags, then put back): always in the lab, by HERON_BENCH_ALLOW_WRITES=1 elsewhere. */
+  allowWrites: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -136,6 +144,8 @@ export function parseBenchConfig(env: Env): BenchConfig {
       caFile: env.HERON_BENCH_CA_FILE as string,
       // On someone's server there is no generated folder; INBOX always exists.
       folder: folder ?? 'INBOX',
+      // Read-only unless asked: the resync benchmark flips \Seen on 1% of the folder (and flips it back).
+      allowWrites: env.HERON_BENCH_ALLOW_WRITES === '1',
     },
   };
 }
@@ -192,6 +202,7 @@ export async function openTarget(spec: TargetSpec, options: OpenTargetOptions): 
     messages: spec.messages,
     lab: true,
     loadSeconds: Math.round(loadSeconds * 1000) / 1000,
+    allowWrites: true,
   };
   // Dovecot must see every file the loader wrote, or every benchmark below would compare against a wrong count.
   const seen = await folderMessageCount(target);

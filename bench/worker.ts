@@ -1,6 +1,6 @@
 // Owns one bench run (started by bench/run.ts): opens the target, runs every benchmark, prints the table, writes the JSON, always stops the lab.
 
-import { buildReport, formatTable, machineInfo, writeReport } from './report';
+import { buildReport, formatRunMetrics, formatTable, machineInfo, writeReport } from './report';
 import type { BenchResult } from './report';
 import { BENCHMARKS, runBenchmark } from './suite';
 import { openTarget, parseBenchConfig } from './target';
@@ -68,17 +68,18 @@ async function main(): Promise<void> {
 
     const results: BenchResult[] = [];
     for (const factory of BENCHMARKS) {
-      const definition = await factory(target);
+      const definition = await factory(target, { signal: interrupted.signal, log });
       if (definition.dispose) cleanup.add(definition.dispose);
       log(`${definition.name} ...`);
       try {
         results.push(
-          await runBenchmark(definition, {
+          ...(await runBenchmark(definition, {
             runs: config.runs,
             timeoutMs: config.timeoutMs,
             signal: interrupted.signal,
-            onRun: ({ name, round, warmup, seconds }) => log(`  ${definition.name} ${name} ${warmup ? 'warm-up' : 'run'} ${round}: ${seconds.toFixed(3)} s`),
-          }),
+            onRun: ({ name, round, warmup, seconds, metrics }) =>
+              log(`  ${definition.name} ${name} ${warmup ? 'warm-up' : 'run'} ${round}: ${seconds.toFixed(3)} s${metrics ? ` ${formatRunMetrics(metrics)}` : ''}`),
+          })),
         );
       } finally {
         await definition.dispose?.();

@@ -211,6 +211,8 @@ export interface PendingChange {
   createdAt: number;
   attempts: number;
   lastError: string | null;
+  /** The folder's UIDVALIDITY when the change was made: if it moved since, the UIDs name other messages. */
+  uidValidity?: number | null;
 }
 
 /** The outcome of replaying one pending change. `retry` keeps it queued (network); otherwise it is dropped and the server wins. */

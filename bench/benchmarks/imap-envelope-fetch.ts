@@ -1,8 +1,21 @@
-// Owns `imap-envelope-fetch`: the protocol floor for header sync, a bare imapflow FETCH of every envelope in the folder.
+// Owns `imap-envelope-fetch` and the Heron sync rows made from the same runs: Heron's header sync on the real path
+// (engine here, store in Chromium's IndexedDB) against the protocol floor, a bare imapflow FETCH of every envelope.
 
+import { rm } from 'node:fs/promises';
+import { NEWEST_PAGE } from '../../src-main/imap/sync-folder';
+import { buildRenderer, findChromium } from '../chromium';
+import { folderUids } from '../flag-changes';
+import { heronSyncContender, SYNC_METRICS } from '../heron-sync';
 import { withPeerClient } from '../imapflow-peer';
 import type { BenchTarget } from '../target';
-import type { BenchmarkDefinition } from './types';
+import { DEFAULT_SEED } from '../target';
+import type { BenchmarkContext, BenchmarkDefinition, HeronMetricRow, HeronMetricSpec } from './types';
+
+/** DESIGN.md, Budgets. */
+export const NEWEST_PAGE_BUDGET_S = 1;
+export const ALL_HEADERS_BUDGET_RATIO = 1.5;
+export const RESYNC_BUDGET_S = 0.5;
+export const RENDERER_MEMORY_BUDGET_BYTES = 200e6;
 
 /** Connect, open the folder read-only, FETCH 1:* (UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE), count, log out. */
 export async function fetchAllEnvelopes(target: BenchTarget, signal?: AbortSignal): Promise<number> {
@@ -20,13 +33,66 @@ export async function fetchAllEnvelopes(target: BenchTarget, signal?: AbortSigna
   });
 }
 
-export async function imapEnvelopeFetch(target: BenchTarget): Promise<BenchmarkDefinition> {
-  return {
+/** The rows Heron's sync runs add around this one. */
+export function syncRows(target: BenchTarget): HeronMetricRow[] {
+  return [
+    {
+      name: 'imap-sync-newest-50',
+      description: `Heron: from attach (login starts) to the store's ack of the batch that put ${target.folder}'s newest ${NEWEST_PAGE} headers in Chromium's IndexedDB`,
+      metric: SYNC_METRICS.newestPage,
+      budget: { kind: 'seconds', max: NEWEST_PAGE_BUDGET_S },
+      before: true,
+    },
+    {
+      name: 'imap-resync-1pct-flags',
+      description: `Heron: after a full sync another client flips \\Seen on 1% of ${target.folder} (seeded); engine.api.openFolder from the call until it resolves (its batch acknowledged)`,
+      metric: SYNC_METRICS.resync,
+      budget: { kind: 'seconds', max: RESYNC_BUDGET_S },
+      missingNote: target.allowWrites ? 'no resync was measured' : 'skipped: it changes flags on the server (and puts them back); set HERON_BENCH_ALLOW_WRITES=1 to allow it',
+    },
+  ];
+}
+
+export const SYNC_METRIC_SPECS: HeronMetricSpec[] = [
+  { metric: SYNC_METRICS.rendererHeapPeak, label: `renderer JS heap peak (folder open)`, unit: 'bytes', budget: { kind: 'bytes', max: RENDERER_MEMORY_BUDGET_BYTES } },
+  { metric: SYNC_METRICS.rendererHeapSettled, label: 'renderer JS heap after GC at the end (folder open)', unit: 'bytes' },
+  { metric: SYNC_METRICS.engineRssPeak, label: 'engine process RSS peak', unit: 'bytes' },
+  { metric: SYNC_METRICS.engineRssGrowth, label: 'engine process RSS peak minus the baseline before the run', unit: 'bytes' },
+  { metric: SYNC_METRICS.backfillDone, label: "first ack of a cursor marking the folder's backfill complete", unit: 'seconds' },
+  { metric: SYNC_METRICS.batches, label: 'store batches for the folder until all headers were in', unit: 'count' },
+  { metric: SYNC_METRICS.duplicateRows, label: 'header rows stored twice until all headers were in (overlapping syncs)', unit: 'count' },
+  { metric: SYNC_METRICS.resyncDeliveredInWindow, label: 'resync: changed messages whose new flags were committed inside the timed call', unit: 'count' },
+  { metric: SYNC_METRICS.resyncDeliveredBefore, label: 'resync: changed messages an earlier sync (IDLE) committed before the call', unit: 'count' },
+];
+
+export async function imapEnvelopeFetch(target: BenchTarget, context: BenchmarkContext): Promise<BenchmarkDefinition> {
+  const base = {
     name: 'imap-envelope-fetch',
-    description: `All ${target.messages} envelopes of one folder (connect, EXAMINE, FETCH 1:* UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE, logout)`,
-    // Heron's header sync goes here as `heron: (signal) => ...` once it exists; the budget is 1.5x this floor.
-    heronNote: "Heron's header sync lands with the IMAP sync issue; this row is the floor it will be compared with",
-    peers: [{ name: 'imapflow', runnable: async (signal) => void (await fetchAllEnvelopes(target, signal)) }],
-    ratioAgainst: 'imapflow',
+    description:
+      `All ${target.messages} headers of one folder. Heron: from attach (login starts) until the store acknowledged the batch that completed ` +
+      `${target.folder} in Chromium's IndexedDB (newest ${NEWEST_PAGE} first, then backfill batches). imapflow, the floor: connect, EXAMINE, ` +
+      'FETCH 1:* (UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE), logout',
+    peers: [{ name: 'imapflow' as const, runnable: async (signal: AbortSignal) => void (await fetchAllEnvelopes(target, signal)) }],
+    ratioAgainst: 'imapflow' as const,
+    budget: { kind: 'ratio' as const, max: ALL_HEADERS_BUDGET_RATIO },
+    heronRows: syncRows(target),
+    heronMetrics: SYNC_METRIC_SPECS,
+  };
+
+  const chromium = await findChromium();
+  if (!chromium) return { ...base, heronNote: 'skipped: Chromium not found (install Debian chromium, or set HERON_BENCH_CHROMIUM)' };
+
+  const serverUids = await folderUids(target);
+  if (serverUids.length !== target.messages) throw new Error(`imap-envelope-fetch: ${target.folder} lists ${serverUids.length} UIDs, expected ${target.messages}`);
+  context.log('building the renderer (vite build) for the Heron sync runs ...');
+  const staticDir = await buildRenderer(context.signal);
+  const heron = heronSyncContender({ target, staticDir, chromium, serverUids, resync: target.allowWrites, seed: DEFAULT_SEED, log: context.log });
+  return {
+    ...base,
+    heron,
+    dispose: async () => {
+      await heron.dispose();
+      await rm(staticDir, { recursive: true, force: true });
+    },
   };
 }

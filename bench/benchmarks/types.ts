@@ -13,6 +13,36 @@ export interface PeerEntry {
   unavailable?: string;
 }
 
+/** A design budget (DESIGN.md, Budgets) a row is checked against; the report says whether the median meets it. */
+export type Budget =
+  /** Heron's median in seconds must stay below `max`. */
+  | { kind: 'seconds'; max: number }
+  /** Heron's median over the ratioAgainst peer's median must stay at or below `max`. */
+  | { kind: 'ratio'; max: number }
+  /** A byte metric's median must stay below `max` bytes. */
+  | { kind: 'bytes'; max: number };
+
+/** A further row made from a metric Heron's runs of this benchmark report (RunOutcome.metrics), Heron only. */
+export interface HeronMetricRow {
+  name: string;
+  description: string;
+  /** The RunOutcome.metrics key holding this row's seconds. */
+  metric: string;
+  budget?: Budget;
+  /** Why the row may have no numbers (e.g. a step that was skipped). */
+  missingNote?: string;
+  /** Printed before the benchmark's own row (it happens earlier in the run), else after it. */
+  before?: boolean;
+}
+
+/** A non-time metric of Heron's runs (bytes), reported in the JSON and the table's notes. */
+export interface HeronMetricSpec {
+  metric: string;
+  label: string;
+  unit: 'bytes' | 'seconds' | 'count';
+  budget?: Budget;
+}
+
 export interface BenchmarkDefinition {
   name: string;
   description: string;
@@ -22,9 +52,21 @@ export interface BenchmarkDefinition {
   peers: PeerEntry[];
   /** The peer the ratio heron/peer is computed against. */
   ratioAgainst: PeerName;
+  /** The budget this row's Heron median is held to. */
+  budget?: Budget;
+  /** More rows from the same Heron runs (e.g. the sync's first page and its resync), each Heron only. */
+  heronRows?: HeronMetricRow[];
+  /** Other numbers Heron's runs report (memory), summarized on this row. */
+  heronMetrics?: HeronMetricSpec[];
   /** Removes whatever the benchmark made (temporary directories, config files). */
   dispose?: () => Promise<void>;
 }
 
+export interface BenchmarkContext {
+  /** Aborts when the bench is interrupted; long set-up work (building the renderer) stops with it. */
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
 /** Builds a benchmark for an opened target; async, because some peers need files written first. */
-export type BenchmarkFactory = (target: BenchTarget) => Promise<BenchmarkDefinition>;
+export type BenchmarkFactory = (target: BenchTarget, context: BenchmarkContext) => Promise<BenchmarkDefinition>;

@@ -51,13 +51,23 @@ export function localFolders(accountId: string): Folder[] {
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** Downloads the bodies of recent mail in every folder (Inbox first) so it reads offline; what is cached is skipped. */
-async function keepBodiesOffline(ctx: AccountSyncContext, folders: Folder[], days: number): Promise<void> {
+/**
+ * Downloads the bodies of recent mail in every folder (Inbox first) so it reads offline; what is cached is
+ * skipped. A folder that vanished meanwhile is skipped; removing the account or quitting aborts.
+ */
+async function keepBodiesOffline(ctx: AccountSyncContext, folders: Folder[], days: number, signal: AbortSignal): Promise<void> {
   const since = Date.now() - days * DAY_MS;
   for (const folder of syncOrder(folders)) {
-    await prefetchBodies(ctx.session, ctx.renderer, ctx.accountId, folder.path, since, {
-      onProgress: (fetched, total) => ctx.progress(folder.path, 'bodies', fetched, total),
-    });
+    if (signal.aborted) return;
+    try {
+      await prefetchBodies(ctx.session, ctx.renderer, ctx.accountId, folder.path, since, {
+        signal,
+        onProgress: (fetched, total) => ctx.progress(folder.path, 'bodies', fetched, total),
+      });
+    } catch (error) {
+      const code = toHeronError(error).code;
+      if (code !== 'not-found' && code !== 'server-rejected') throw error;
+    }
   }
   ctx.progress(null, 'idle', 0, 0);
 }
@@ -68,6 +78,8 @@ interface Runtime {
   inboxTimer: NodeJS.Timeout | undefined;
   /** The last folder list seen, to find Trash and Archive when replaying changes. */
   folders: Folder[] | null;
+  /** Aborted when the account's connections close, to stop long background work (prefetch). */
+  closing: AbortController;
 }
 
 export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
@@ -80,7 +92,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
   function runtimeOf(account: AccountRecord): Runtime {
     let runtime = runtimes.get(account.id);
     if (!runtime) {
-      runtime = { session: createAccountSession(account, () => deps.password(account.id)), watcher: null, inboxTimer: undefined, folders: null };
+      runtime = { session: createAccountSession(account, () => deps.password(account.id)), watcher: null, inboxTimer: undefined, folders: null, closing: new AbortController() };
       runtimes.set(account.id, runtime);
     }
     return runtime;
@@ -131,7 +143,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
         await replay(account, ctx);
         const folders = await syncImapAccount(ctx);
         runtimeOf(account).folders = folders;
-        if (account.keepBodiesDays !== null) await keepBodiesOffline(ctx, folders, account.keepBodiesDays);
+        if (account.keepBodiesDays !== null) await keepBodiesOffline(ctx, folders, account.keepBodiesDays, runtimeOf(account).closing.signal);
       }
       state('idle');
     } catch (error) {
@@ -201,6 +213,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     const runtime = runtimes.get(accountId);
     if (!runtime) return;
     runtimes.delete(accountId);
+    runtime.closing.abort();
     clearTimeout(runtime.inboxTimer);
     await Promise.allSettled([runtime.watcher?.stop(), runtime.session.close()]);
   }

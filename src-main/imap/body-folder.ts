@@ -39,19 +39,6 @@ export function withFolder<T>(session: AccountSession, folderPath: string, work:
   });
 }
 
-/** A UID set in IMAP syntax with runs collapsed ("3:7,9,12:13"), so a FETCH command stays short. */
-export function uidSet(uids: readonly number[]): string {
-  const sorted = [...uids].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    const first = sorted[i] as number;
-    let last = first;
-    while (i + 1 < sorted.length && (sorted[i + 1] as number) <= last + 1) last = sorted[++i] as number;
-    i++;
-    parts.push(first === last ? String(first) : `${first}:${last}`);
-  }
-  return parts.join(',');
-}
 
 export function messageNotFound(folderPath: string, uid: number): HeronError {
   return new HeronError('not-found', 'That message is no longer on the server.', { folderPath, uid });

@@ -4,7 +4,8 @@ import type { RendererApi } from '../../shared/contract';
 import type { MessageBody } from '../../shared/model';
 import type { AccountSession } from '../engine/account-session';
 import { MAX_PARSE_BYTES, parseMessage } from '../mime/parse-message';
-import { uidSet, withFolder } from './body-folder';
+import { withFolder } from './body-folder';
+import { uidSet } from './uid-set';
 
 /** Messages per FETCH. */
 export const PREFETCH_BATCH_SIZE = 50;
@@ -46,7 +47,7 @@ export function planBatches(messages: readonly Sized[], count: number, bytes: nu
   return batches;
 }
 
-async function missingBodies(renderer: RendererApi, accountId: string, folderPath: string, uids: readonly number[]): Promise<number[]> {
+async function missingBodies(renderer: Pick<RendererApi, 'bodiesMissing'>, accountId: string, folderPath: string, uids: readonly number[]): Promise<number[]> {
   const missing: number[] = [];
   for (let i = 0; i < uids.length; i += LOOKUP_CHUNK) missing.push(...(await renderer.bodiesMissing(accountId, folderPath, uids.slice(i, i + LOOKUP_CHUNK))));
   return missing;
@@ -62,7 +63,7 @@ async function missingBodies(renderer: RendererApi, accountId: string, folderPat
  */
 export async function prefetchBodies(
   session: AccountSession,
-  renderer: RendererApi,
+  renderer: Pick<RendererApi, 'bodiesMissing' | 'putBodies'>,
   accountId: string,
   folderPath: string,
   sinceMs: number,

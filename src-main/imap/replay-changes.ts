@@ -88,7 +88,8 @@ async function replayOne(client: ImapFlow, change: PendingChange, plan: ReplayPl
       throw new HeronError('not-found', 'The folder was recreated on the server since the change was made, so its UIDs now name other messages.');
     }
     const present = await existingUids(client, errors, change.uids);
-    const gone = change.uids.filter((uid) => !present.includes(uid));
+    const still = new Set(present);
+    const gone = change.uids.filter((uid) => !still.has(uid));
     if (present.length === 0 || plan.kind === 'none') return { gone, acted: present.length > 0 };
     if (plan.kind === 'flags') await storeFlags(client, errors, present, plan.add, plan.remove);
     else if (plan.kind === 'move') await moveUids(client, errors, present, plan.to);
@@ -123,8 +124,7 @@ export async function replayChanges(session: AccountSession, renderer: RendererA
     let failure: HeronError | null = null;
     let plan: ReplayPlan | null = null;
     try {
-      const planned = planOf(change, folders);
-      plan = planned;
+      const planned = (plan = planOf(change, folders));
       replayed = await session.withClient((client) => replayOne(client, change, planned));
     } catch (caught) {
       failure = mapProtocolError(caught, server);

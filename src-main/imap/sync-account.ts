@@ -1,7 +1,8 @@
 // One IMAP account into the store: the folder list, then every folder's newest page and changes, then backfill.
 
 import type { RendererApi } from '../../shared/contract';
-import { HeronError, toHeronError } from '../../shared/errors';
+import type { HeronError} from '../../shared/errors';
+import { toHeronError } from '../../shared/errors';
 import type { Folder, SpecialUse, SyncPhase } from '../../shared/model';
 import type { AccountSession } from '../engine/account-session';
 import { listFolders } from './folders';

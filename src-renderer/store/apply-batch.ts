@@ -5,6 +5,7 @@ import { HeronError } from '../../shared/errors';
 import { touchesMessages, validateBatch } from './batch-validation';
 import type { HeronDb, MessageKey } from './db';
 import { dropFolderMessages, refreshFolderCounts, removeFolder, upsertFolders } from './folder-rows';
+import { overlayPendingChanges } from './pending-overlay';
 import { toStoreError } from './store-error';
 import { loadStoredThreads, messagesOfThread, moveThreadLinks, writeThreadLinks } from './thread-lookup';
 import { ThreadTally } from './thread-rows';
@@ -106,6 +107,25 @@ async function markRemovals(db: HeronDb, batch: SyncBatch, path: string, changes
   }
 }
 
+/**
+ * Local changes the engine has not replayed yet win over this batch's older view of the same messages: a
+ * pending flag change stays applied (no flicker) and a message pending a move or delete is not written back
+ * (no resurrection). See pending-overlay.ts, which also records the server's state for a later rollback.
+ */
+async function overlayPending(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges): Promise<void> {
+  if (!touchesMessages(batch)) return;
+  const written = new Map<number, MessageHeader | null>();
+  for (const { uid } of [...(batch.upsertMessages ?? []), ...(batch.flagChanges ?? [])]) written.set(uid, changes.get(path, uid)?.after ?? null);
+  const replaced = await overlayPendingChanges(db, {
+    accountId: batch.accountId,
+    folderPath: path,
+    written,
+    removedUids: batch.removedUids ?? [],
+    resetFolder: batch.resetFolder === true,
+  });
+  for (const [uid, row] of replaced) changes.set(null, row, path, uid);
+}
+
 /** Writes the recorded rows and returns how many message rows the batch itself wrote or deleted. */
 async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges, tally: ThreadTally): Promise<number> {
   const puts: MessageHeader[] = [];
@@ -152,7 +172,7 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
   try {
     committed = await conn.transaction(
       'rw',
-      [conn.folders, conn.messages, conn.bodies, conn.attachments, conn.threads, conn.threadLinks, conn.syncCursors],
+      [conn.folders, conn.messages, conn.bodies, conn.attachments, conn.threads, conn.threadLinks, conn.syncCursors, conn.pendingChanges],
       async (tx): Promise<Committed> => {
         // Read from the live IDBTransaction, not from our own option, so the ack reports what IndexedDB was asked for.
         const observed = tx.idbtrans.durability ?? conn.durability;
@@ -177,6 +197,7 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
         await upsertMessages(conn, batch, path, changes);
         await applyFlagChanges(conn, batch, path, changes);
         await markRemovals(conn, batch, path, changes);
+        await overlayPending(conn, batch, path, changes);
         const messages = await writeChanges(conn, batch, path, changes, tally);
         await tally.write(conn);
         if (touchesMessages(batch)) await refreshFolderCounts(conn, accountId, path);

@@ -2,7 +2,7 @@
 
 import { Dexie, type DexieOptions, type Table } from 'dexie';
 import type { AccountSummary, Folder, MessageHeader, SyncCursor } from '../../shared/model';
-import type { AttachmentRow, BodyRow, DraftRow, OutboxRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
+import type { AttachmentRow, BodyRow, DraftRow, OutboxRow, PendingChangeRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
 import { declareSchema } from './schema';
 
 export type FolderKey = [accountId: string, path: string];
@@ -41,6 +41,7 @@ export class HeronDb extends Dexie {
   declare readonly outbox: Table<OutboxRow, string>;
   declare readonly drafts: Table<DraftRow, string>;
   declare readonly settings: Table<SettingRow, string>;
+  declare readonly pendingChanges: Table<PendingChangeRow, string>;
 
   readonly durability: Durability;
   private readonly connectOptions: HeronDbOptions;

@@ -6,6 +6,8 @@ import type { HeronError } from '../../shared/errors';
 import { putAccounts } from './accounts';
 import { applyBatch } from './apply-batch';
 import type { HeronDb } from './db';
+import { bodiesMissing, putBodies } from './bodies';
+import { completeChange, pendingChangesOf } from './pending-changes';
 import { folderUids, getSyncCursor } from './queries';
 import { toStoreError } from './store-error';
 
@@ -31,6 +33,10 @@ export function createStoreRendererApi(db: HeronDb, onEvent: (event: EngineEvent
     applyBatch(batch: SyncBatch): Promise<BatchAck> {
       return applyBatch(db, batch);
     },
+    putBodies: (bodies) => putBodies(db, bodies),
+    bodiesMissing: (accountId, folderPath, uids) => bodiesMissing(db, accountId, folderPath, uids),
+    pendingChanges: (accountId) => pendingChangesOf(db, accountId),
+    completeChange: (changeId, outcome) => completeChange(db, changeId, outcome),
     async getFolderUids(accountId: string, folderPath: string): Promise<number[]> {
       try {
         return await folderUids(db, accountId, folderPath);

@@ -1,34 +1,23 @@
-// Row types for the store's tables that shared/model.ts does not define (bodies, attachments, threads, thread links, outbox, drafts, settings).
+// Row types for the store's tables that shared/model.ts does not define (bodies, attachments, threads, thread links, outbox, drafts, settings, pending changes).
 
-import type { Address } from '../../shared/model';
+import type { Address, AttachmentMeta, Flag, MessageBody, MessageHeader, PendingChange } from '../../shared/model';
 import type { HeronErrorData } from '../../shared/errors';
 
-/** A message's content, kept apart from its header so listing 100,000 headers never loads bodies. */
-export interface BodyRow {
-  accountId: string;
-  folderPath: string;
-  uid: number;
-  /** The text/plain part, if the message has one. */
-  text: string | null;
-  /** The text/html part as received; it is sanitized when shown, never when stored, so a better sanitizer can rerun. */
-  html: string | null;
-  fetchedAt: number;
-}
+/**
+ * A message's parsed content (MessageBody without its attachment list, which lives in `attachments`), kept
+ * apart from its header so listing 100,000 headers never loads bodies. The HTML is stored as received and
+ * sanitized when shown, never when stored, so a better sanitizer can rerun.
+ */
+export type BodyRow = Omit<MessageBody, 'attachments'>;
 
-export interface AttachmentRow {
+/**
+ * One attachment of a cached body, as listed: metadata only. The bytes are fetched on demand; if they are
+ * ever cached, they belong in a table of their own, so that opening a message never reads them.
+ */
+export interface AttachmentRow extends AttachmentMeta {
   accountId: string;
   folderPath: string;
   uid: number;
-  /** The MIME part number (e.g. '2' or '1.3'), which stays stable for a given UID. */
-  partId: string;
-  filename: string | null;
-  contentType: string;
-  size: number;
-  /** Set for inline parts that HTML refers to as cid:… */
-  contentId: string | null;
-  inline: boolean;
-  /** The decoded content once downloaded; null while only the metadata is known. */
-  content: ArrayBuffer | null;
 }
 
 /** One conversation in one account, maintained by batch apply so lists need not scan messages. */
@@ -100,4 +89,20 @@ export type SettingValue = string | number | boolean | null | SettingValue[] | {
 export interface SettingRow {
   key: string;
   value: SettingValue;
+}
+
+/** The server's last known state of one message a pending change touches: what the store puts back if the change is dropped. */
+export interface ServerCopy {
+  uid: number;
+  /** The flags the server last reported, kept current by every sync batch while the change waits (pending-overlay.ts). */
+  flags: Flag[];
+  /** The whole header, for changes that take the message out of the store (move, delete, archive); null for flag changes. */
+  header: Omit<MessageHeader, 'threadId'> | null;
+}
+
+/** A queued local change as the store keeps it. */
+export interface PendingChangeRow extends PendingChange {
+  /** UIDVALIDITY of folderPath when the change was queued (from its sync cursor), so a replay never hits other messages under reused UIDs. */
+  uidValidity: number | null;
+  server: ServerCopy[];
 }

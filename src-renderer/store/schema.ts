@@ -42,6 +42,16 @@ const V1: SchemaVersion = {
 };
 
 /**
+ * Version 2: local changes (flags, move, delete, archive) waiting to be replayed on the server. The key is a
+ * random UUID; [accountId+createdAt] reads one account's queue in replay order (queueChange keeps createdAt
+ * strictly increasing per account, so there are no ties). New table only: version-1 rows need no upgrade.
+ */
+const V2: SchemaVersion = {
+  version: 2,
+  stores: { pendingChanges: 'id, [accountId+createdAt]' },
+};
+
+/**
  * Every version ever released, oldest first. To change the schema, never edit a released entry: append
  * one that lists only the tables it changes (each with its full new spec) and, if old rows need new
  * fields, an upgrade, for example version 2 adding a `*words` search index to messages with an upgrade
@@ -50,7 +60,7 @@ const V1: SchemaVersion = {
  * reaches the latest in one step, or stays at version 1 if an upgrade fails. The schema test opens a
  * version-1 store with such a version 2 to keep this recipe honest.
  */
-export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1];
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
 

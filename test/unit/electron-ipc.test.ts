@@ -97,6 +97,11 @@ const rendererApi = (events: EngineEvent[] = []): RendererApi => ({
   async getSyncCursor() {
     return null;
   },
+  getFolderUids: async () => [],
+  putBodies: async () => undefined,
+  bodiesMissing: async (_a, _f, uids) => uids,
+  pendingChanges: async () => [],
+  completeChange: async () => undefined,
   async applyBatch() {
     throw new Error('not used');
   },

@@ -130,7 +130,7 @@ test('folders are upserted and removed with their messages, bodies, attachments 
     upsertMessages: [header(1, { folderPath: 'Old' }), header(2, { folderPath: 'Old' })],
     cursor: cursor('Old'),
   });
-  await db.bodies.put({ accountId: 'a1', folderPath: 'Old', uid: 1, text: 'hi', html: null, fetchedAt: 1 });
+  await db.bodies.put({ accountId: 'a1', folderPath: 'Old', uid: 1, text: 'hi', html: null, fetchedAt: 1, size: 0, inlineParts: {}, parseError: null });
   await db.attachments.put({
     accountId: 'a1',
     folderPath: 'Old',
@@ -141,7 +141,6 @@ test('folders are upserted and removed with their messages, bodies, attachments 
     size: 2,
     contentId: null,
     inline: false,
-    content: null,
   });
   assert.equal(await db.threads.count(), 2);
 
@@ -190,7 +189,7 @@ test('resetFolder replaces the cached folder (UIDVALIDITY changed) and drops old
     upsertMessages: [header(1), header(2), header(3)],
     cursor: cursor('INBOX', { uidValidity: 7 }),
   });
-  await db.bodies.put({ accountId: 'a1', folderPath: 'INBOX', uid: 1, text: 'old body', html: null, fetchedAt: 1 });
+  await db.bodies.put({ accountId: 'a1', folderPath: 'INBOX', uid: 1, text: 'old body', html: null, fetchedAt: 1, size: 0, inlineParts: {}, parseError: null });
 
   await applyBatch(db, {
     accountId: 'a1',
@@ -255,7 +254,7 @@ test('removed UIDs go with their bodies and attachments, and counts follow', asy
     folderPath: 'INBOX',
     upsertMessages: [header(1), header(2, { inReplyTo: '<m1@example.test>' }), header(3)],
   });
-  await db.bodies.bulkPut([1, 2].map((uid) => ({ accountId: 'a1', folderPath: 'INBOX', uid, text: 'x', html: null, fetchedAt: 1 })));
+  await db.bodies.bulkPut([1, 2].map((uid) => ({ accountId: 'a1', folderPath: 'INBOX', uid, text: 'x', html: null, fetchedAt: 1, size: 0, inlineParts: {}, parseError: null })));
   await db.attachments.put({
     accountId: 'a1',
     folderPath: 'INBOX',
@@ -266,7 +265,6 @@ test('removed UIDs go with their bodies and attachments, and counts follow', asy
     size: 10,
     contentId: 'c1',
     inline: true,
-    content: null,
   });
   const ack = await applyBatch(db, { accountId: 'a1', folderPath: 'INBOX', removedUids: [2, 3, 404] });
   assert.equal(ack.messages, 2);
@@ -434,6 +432,7 @@ test('putAccounts replaces the list and keeps display fields only', async () => 
     incoming: { protocol: 'imap', host: 'imap.example.test', port: 993, security: 'tls', username: id },
     outgoing: { host: 'smtp.example.test', port: 587, security: 'starttls', username: id },
     pinnedFingerprint256: null,
+    keepBodiesDays: 30,
     passwordStorage: 'encrypted',
     createdAt: 1,
   });
@@ -476,6 +475,7 @@ test('the renderer API serves cursors and batches and forwards events in order, 
     incoming: { protocol: 'pop3', host: 'pop.example.test', port: 995, security: 'tls', username: 'me' },
     outgoing: null,
     pinnedFingerprint256: null,
+    keepBodiesDays: null,
     passwordStorage: 'memory',
     createdAt: 5,
   };
@@ -497,7 +497,7 @@ test('the renderer API serves cursors and batches and forwards events in order, 
 test('an account that leaves the engine list takes its cached mail with it; others keep theirs', async () => {
   const db = openDb();
   const summary = (id: string): AccountSummary => ({
-    id, name: id, email: `${id}@example.test`, createdAt: 1, pinnedFingerprint256: null, passwordStorage: 'memory', outgoing: null,
+    id, name: id, email: `${id}@example.test`, createdAt: 1, pinnedFingerprint256: null, passwordStorage: 'memory', outgoing: null, keepBodiesDays: null,
     incoming: { protocol: 'imap', host: 'imap.example.test', port: 993, security: 'tls', username: id },
   });
   await putAccounts(db, [summary('a1'), summary('a2')]);
