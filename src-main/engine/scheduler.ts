@@ -7,7 +7,7 @@ import { watchInbox, type InboxWatcher } from '../imap/inbox-watcher';
 import { replayChanges } from '../imap/replay-changes';
 import { prefetchBodies } from '../imap/bodies';
 import { refreshFolderList, syncImapAccount, syncOneFolder, syncOrder, type AccountSyncContext } from '../imap/sync-account';
-import { createAccountSession, type AccountSession } from './account-session';
+import { backoffDelay, createAccountSession, isPermanent, type AccountSession } from './account-session';
 import type { AccountRecord } from './accounts';
 
 /** Background refresh of every folder while someone is looking; INBOX is live through IDLE. */
@@ -80,6 +80,8 @@ interface Runtime {
   folders: Folder[] | null;
   /** Aborted when the account's connections close, to stop long background work (prefetch). */
   closing: AbortController;
+  /** The next attempt after a failure that retrying can fix (network, timeout), backed off with jitter. */
+  retryTimer: NodeJS.Timeout | undefined;
 }
 
 export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
@@ -92,7 +94,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
   function runtimeOf(account: AccountRecord): Runtime {
     let runtime = runtimes.get(account.id);
     if (!runtime) {
-      runtime = { session: createAccountSession(account, () => deps.password(account.id)), watcher: null, inboxTimer: undefined, folders: null, closing: new AbortController() };
+      runtime = { session: createAccountSession(account, () => deps.password(account.id)), watcher: null, inboxTimer: undefined, folders: null, closing: new AbortController(), retryTimer: undefined };
       runtimes.set(account.id, runtime);
     }
     return runtime;
@@ -147,8 +149,20 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
       }
       state('idle');
     } catch (error) {
-      throw reportError(account, error);
+      // The window closed mid-sync: nobody to tell, nothing lost; the next attach syncs again.
+      if (!deps.renderer()) return;
+      const heronError = reportError(account, error);
+      scheduleRetry(account, heronError);
+      throw heronError;
     }
+  }
+
+  function scheduleRetry(account: AccountRecord, error: HeronError): void {
+    const runtime = runtimes.get(account.id);
+    if (!runtime || !active || isPermanent(error) || error.code === 'offline') return;
+    clearTimeout(runtime.retryTimer);
+    runtime.retryTimer = setTimeout(() => void syncNow(account).catch(() => undefined), backoffDelay(Math.max(1, runtime.session.failures)));
+    runtime.retryTimer.unref();
   }
 
   /** One sync per key at a time: a second request joins the one under way. */
@@ -215,6 +229,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     runtimes.delete(accountId);
     runtime.closing.abort();
     clearTimeout(runtime.inboxTimer);
+    clearTimeout(runtime.retryTimer);
     await Promise.allSettled([runtime.watcher?.stop(), runtime.session.close()]);
   }
 

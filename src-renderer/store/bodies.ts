@@ -43,19 +43,33 @@ function validate(bodies: readonly MessageBody[]): void {
   }
 }
 
+/** Characters of body text the message list shows under the subject. */
+export const PREVIEW_CHARS = 160;
+
+export function previewOf(text: string | null): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+}
+
 /**
- * Stores bodies and their attachment lists in one transaction. A body stored again (fetched anew) replaces
+ * Stores bodies and their attachment lists in one transaction, and gives each message that had no preview
+ * one from its text: headers arrive without body bytes, so the preview is filled once the body is here. A body stored again (fetched anew) replaces
  * the old one completely, attachments included, so a re-parse never leaves parts that no longer exist.
  */
 export async function putBodies(db: HeronDb, bodies: readonly MessageBody[]): Promise<void> {
   if (bodies.length === 0) return;
   validate(bodies);
   try {
-    await db.transaction('rw', [db.bodies, db.attachments], async () => {
+    await db.transaction('rw', [db.bodies, db.attachments, db.messages], async () => {
       await Promise.all(bodies.map((body) => attachmentsOf(db, body.accountId, body.folderPath, body.uid).delete()));
+      const headers = await db.messages.bulkGet(bodies.map((b): [string, string, number] => [b.accountId, b.folderPath, b.uid]));
+      const previewed = headers.flatMap((header, i) => {
+        const preview = previewOf(bodies[i]?.text ?? null);
+        return header && !header.preview && preview ? [{ ...header, preview }] : [];
+      });
       await Promise.all([
         db.bodies.bulkPut(bodies.map(toBodyRow)),
         db.attachments.bulkPut(bodies.flatMap((body) => body.attachments.map((meta) => toAttachmentRow(body, meta)))),
+        db.messages.bulkPut(previewed),
       ]);
     });
   } catch (error) {

@@ -51,14 +51,19 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function running(): Promise<Running> {
+async function running(options: { attached?: boolean } = {}): Promise<Running & { attach(): void }> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'heron-engine-sync-'));
   const engine = createEngine({ profileDir: profile, mode: 'browser', secrets: createBrowserSecretStore(profile), version: 'test' });
   const db = new HeronDb(`engine-sync-${path.basename(profile)}`, { indexedDB: new IDBFactory(), IDBKeyRange });
   const events: EngineEvent[] = [];
-  const detach = engine.attachRenderer(createStoreRendererApi(db, (e) => events.push(e)));
+  let detach = () => undefined as void;
+  const attach = () => {
+    detach = engine.attachRenderer(createStoreRendererApi(db, (e) => events.push(e)));
+  };
+  if (options.attached !== false) attach();
   return {
-    engine, db, events, detach,
+    engine, db, events, attach,
+    detach: () => detach(),
     async close() {
       await engine.shutdown();
       db.close();
@@ -88,6 +93,8 @@ describe('engine sync', () => {
       const account = await r.engine.api.addAccount(accountInput('alice'));
       const expected = await serverCount('alice', 'INBOX');
       await eventually(async () => (await inboxCount(r.db, account.id)) === expected, 'INBOX complete in the store');
+      // Joins the sync under way and settles when every folder is done.
+      await r.engine.api.syncAccount(account.id);
       const progress = r.events.flatMap((e) => (e.type === 'sync-progress' ? [e.progress] : []));
       assert.ok(progress.some((p) => p.folderPath === 'INBOX' && p.phase === 'newest'));
       assert.ok(progress.some((p) => p.folderPath === 'Archive' && p.phase === 'backfill' && p.fetched > 0 && p.total >= p.fetched));
@@ -108,6 +115,23 @@ describe('engine sync', () => {
       assert.equal(await r.db.messages.filter((m) => m.folderPath === 'Archive' && m.subject === 'filed elsewhere').count(), 1);
     } finally {
       await other.logout();
+      await r.close();
+    }
+  });
+
+  it('after a failed sync (connections cut) it retries by itself with backoff and completes', async () => {
+    const r = await running({ attached: false });
+    const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.imaps } });
+    try {
+      const account = await r.engine.api.addAccount(accountInput('alice', proxy.port));
+      proxy.setFaults([{ direction: 'server-to-client', trigger: { afterBytes: 0 }, action: { kind: 'cut' }, once: false }]);
+      r.attach();
+      await eventually(async () => r.events.some((e) => e.type === 'account-state' && e.state === 'error' && e.accountId === account.id), 'the failure reported');
+      proxy.setFaults([]);
+      const expected = await serverCount('alice', 'INBOX');
+      await eventually(async () => (await inboxCount(r.db, account.id)) === expected, 'INBOX complete after the retry');
+    } finally {
+      await proxy.close();
       await r.close();
     }
   });

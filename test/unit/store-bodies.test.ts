@@ -2,13 +2,13 @@
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import type { DBCore, DBCoreMutateRequest, Middleware } from 'dexie';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { HeronError } from '../../shared/errors';
 import type { AttachmentMeta, MessageBody, MessageHeader } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
-import { bodiesMissing, getBody, putBodies } from '../../src-renderer/store/bodies';
+import { bodiesMissing, getBody, PREVIEW_CHARS, putBodies } from '../../src-renderer/store/bodies';
 import { HeronDb } from '../../src-renderer/store/db';
 
 function openDb(): HeronDb {
@@ -174,4 +174,23 @@ describe('batch apply drops cached bodies with their messages', () => {
     assert.equal(await db.attachments.count(), 0);
     db.close();
   });
+});
+
+test('a stored body gives its message a preview, once, from the text', async () => {
+  const db = new HeronDb(`heron-preview-${randomUUID()}`, { indexedDB, IDBKeyRange });
+  await applyBatch(db, {
+    accountId: 'a1', folders: [], folderPath: 'INBOX',
+    upsertMessages: [{
+      accountId: 'a1', folderPath: 'INBOX', uid: 9, date: 1, subject: 's', from: [], to: [], cc: [], messageId: '<p@x>', inReplyTo: null,
+      references: [], flags: [], unread: 1, flagged: 0, size: 10, hasAttachments: false, preview: '',
+    }],
+  });
+  const body = (text: string) => ({ accountId: 'a1', folderPath: 'INBOX', uid: 9, text, html: null, attachments: [], inlineParts: {}, parseError: null, size: 10, fetchedAt: 1 });
+  await putBodies(db, [body(`  Hello\n\n  there ${'x'.repeat(400)}`)]);
+  const preview = (await db.messages.get(['a1', 'INBOX', 9]))?.preview ?? '';
+  assert.equal(preview.slice(0, 12), 'Hello there ');
+  assert.equal(preview.length, PREVIEW_CHARS);
+  await putBodies(db, [body('A different text')]);
+  assert.equal((await db.messages.get(['a1', 'INBOX', 9]))?.preview, preview, 'an existing preview is kept');
+  db.close();
 });
