@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { WS_CLOSE, type EngineApi, type RendererApi } from '../../shared/contract';
 import { HeronError } from '../../shared/errors';
 import { createPeer, type RpcChannel } from '../../shared/rpc';
+import { rendererStub } from '../support/renderer-stub';
 import { createEngine, type Engine } from '../../src-main/engine/engine';
 import { createBrowserSecretStore } from '../../src-main/engine/secrets';
 import { startWebServer, type WebServer } from '../../src-main/web/server';
@@ -63,16 +64,7 @@ function engineOver(socket: WebSocket): EngineApi {
     deserialize: (d) => JSON.parse(d as string),
     onClose: (l) => void socket.on('close', l),
   };
-  const renderer: RendererApi = {
-    getSyncCursor: async () => null,
-    applyBatch: async () => ({ applied: true, messages: 0, durability: 'default' }),
-    getFolderUids: async () => [],
-    putBodies: async () => undefined,
-    bodiesMissing: async (_a, _f, uids) => uids,
-    pendingChanges: async () => [],
-    completeChange: async () => undefined,
-    engineEvent: () => undefined,
-  };
+  const renderer = rendererStub();
   return createPeer<RendererApi, EngineApi>(renderer, channel);
 }
 

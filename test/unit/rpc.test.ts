@@ -7,6 +7,7 @@ import type { EngineApi, EngineEvent, RendererApi } from '../../shared/contract'
 import { RENDERER_EVENT_METHODS } from '../../shared/contract';
 import { HeronError } from '../../shared/errors';
 import { createPeer, type RpcChannel } from '../../shared/rpc';
+import { rendererStub } from '../support/renderer-stub';
 
 type Pair = [RpcChannel, RpcChannel];
 
@@ -67,18 +68,6 @@ function engineStub(): EngineApi {
   };
 }
 
-function rendererStub(): RendererApi {
-  return {
-    getSyncCursor: async () => null,
-    applyBatch: async () => ({ applied: true, messages: 0, durability: 'default' }),
-    getFolderUids: async () => [],
-    putBodies: async () => undefined,
-    bodiesMissing: async (_a, _f, uids) => uids,
-    pendingChanges: async () => [],
-    completeChange: async () => undefined,
-    engineEvent: () => undefined,
-  };
-}
 
 for (const [name, make] of [
   ['JSON text (WebSocket)', () => ({ pair: textPair(), close: () => undefined })],
@@ -88,11 +77,7 @@ for (const [name, make] of [
     it('answers calls both ways and delivers engine events', async () => {
       const { pair, close } = make();
       const events: EngineEvent[] = [];
-      const renderer: RendererApi = {
-        ...rendererStub(),
-        applyBatch: async (batch) => ({ applied: true, messages: batch.upsertMessages?.length ?? 0, durability: batch.durability ?? 'default' }),
-        engineEvent: (event) => void events.push(event),
-      };
+      const renderer = rendererStub({ engineEvent: (event) => void events.push(event) });
       const toRenderer = createPeer<EngineApi, RendererApi>(engineStub(), pair[0], { eventNames: [...RENDERER_EVENT_METHODS] });
       const toEngine = createPeer<RendererApi, EngineApi>(renderer, pair[1]);
       assert.equal((await toEngine.getAppInfo()).version, '1.2.3');

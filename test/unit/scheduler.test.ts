@@ -7,6 +7,7 @@ import { HeronError } from '../../shared/errors';
 import type { SyncBatch } from '../../shared/model';
 import type { AccountRecord } from '../../src-main/engine/accounts';
 import { createSyncScheduler } from '../../src-main/engine/scheduler';
+import { rendererStub } from '../support/renderer-stub';
 
 const popAccount: AccountRecord = {
   id: 'pop-1',
@@ -23,16 +24,10 @@ function harness(password: string | null = 'pw') {
   const batches: SyncBatch[] = [];
   const events: EngineEvent[] = [];
   let renderer: RendererApi | null = null;
-  const recorder: RendererApi = {
-    getSyncCursor: async () => null,
+  const recorder = rendererStub({
     applyBatch: async (batch) => (batches.push(batch), { applied: true, messages: 0, durability: 'default' }),
-    getFolderUids: async () => [],
-    putBodies: async () => undefined,
-    bodiesMissing: async (_a, _f, uids) => uids,
-    pendingChanges: async () => [],
-    completeChange: async () => undefined,
     engineEvent: (e) => void events.push(e),
-  };
+  });
   const scheduler = createSyncScheduler({
     accounts: async () => [popAccount],
     password: async () => password,
