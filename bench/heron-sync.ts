@@ -6,37 +6,26 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { CDPSession, Page } from '@playwright/test';
-import type { EngineApi, EngineEvent, RendererApi } from '../shared/contract';
+import type { EngineApi } from '../shared/contract';
 import { DEFAULT_KEEP_BODIES_DAYS } from '../shared/model';
-import type { SyncBatch } from '../shared/model';
 import { createAccountRegistry } from '../src-main/engine/accounts';
 import { normalizeFingerprint } from '../src-main/engine/certificate';
 import { createEngine } from '../src-main/engine/engine';
-import type { Engine } from '../src-main/engine/engine';
 import { createBrowserSecretStore } from '../src-main/engine/secrets';
-import { NEWEST_PAGE } from '../src-main/imap/sync-folder';
 import { startWebServer } from '../src-main/web/server';
 import type { WebServer } from '../src-main/web/server';
 import { launchChromium, REPO_ROOT } from './chromium';
 import type { LaunchedBrowser } from './chromium';
+import { EngineProbe, now } from './engine-probe';
 import { pickUids, RESYNC_FRACTION, toggleSeenThen, undoToggle } from './flag-changes';
 import type { SeenToggle } from './flag-changes';
 import type { Contender, RunOutcome } from './measure';
+import { countStoredMessages, folderButtonName, jsHeapUsed, storedFlags } from './page-checks';
 import { peakOf, startSampler } from './resource-sampler';
 import type { Sampler } from './resource-sampler';
-import type { BatchRecord } from './sync-timeline';
-import { MilestoneTracker, resyncWindow } from './sync-timeline';
+import { resyncWindow } from './sync-timeline';
 import type { BenchTarget } from './target';
 
-/** The IndexedDB database and table the renderer's store uses (src-renderer/app/use-engine.ts, store/schema.ts). */
-export const STORE_DATABASE = 'heron';
-export const MESSAGES_TABLE = 'messages';
-/**
- * "Settled" means no store call in flight and none for this long: longer than the IDLE watcher's debounce (250 ms,
- * scheduler.ts) plus a header FETCH between two store calls, so a sync the watcher starts is seen before we move on.
- */
-export const QUIET_MS = 750;
 /** engine.shutdown() waits for syncs under way; after the page is gone they fail fast. Longer means something hangs. */
 const SHUTDOWN_LIMIT_MS = 30_000;
 
@@ -46,11 +35,14 @@ export const SYNC_METRICS = {
   resync: 'resync1pctFlags',
   engineRssPeak: 'engineRssPeakBytes',
   engineRssGrowth: 'engineRssGrowthBytes',
+  engineHeapGrowth: 'engineHeapGrowthBytes',
   rendererHeapPeak: 'rendererHeapPeakBytes',
+  rendererHeapFolderOpenPeak: 'rendererHeapFolderOpenPeakBytes',
   rendererHeapSettled: 'rendererHeapSettledBytes',
   duplicateRows: 'duplicateRowsCount',
   batches: 'batchesCount',
   backfillDone: 'backfillDone',
+  resyncCall: 'resyncCallUnchecked',
   resyncDeliveredInWindow: 'resyncInWindowCount',
   resyncDeliveredBefore: 'resyncBeforeCount',
 } as const;
@@ -67,213 +59,10 @@ export interface HeronSyncOptions {
   /** Seeds the choice of messages whose flags change; run n uses seed + n, so runs change different messages. */
   seed: number;
   log?: (line: string) => void;
-}
-
-const now = (): number => performance.now();
-
-type Waiter = () => void;
-
-/** What the bench sees of the engine: every store call (timed), every event, and the UI's openFolder calls. */
-export class EngineProbe {
-  readonly records: BatchRecord[] = [];
-  readonly events: EngineEvent[] = [];
-  attachedAt: number | null = null;
-  tracker: MilestoneTracker | null = null;
-  /** Store calls in flight and when the last one started or ended. */
-  inflight = 0;
-  lastActivity = 0;
-  uiOpenFolderCalls = 0;
-  uiOpenFolderPending = 0;
-  private readonly waiters = new Set<Waiter>();
-
-  constructor(private readonly trackerInput: { folder: string; serverUids: readonly number[] }) {}
-
-  /** Wraps engine.attachRenderer (to timestamp the attach and see the store calls) and engine.api.openFolder (the UI's). */
-  install(engine: Engine): void {
-    const attach = engine.attachRenderer.bind(engine);
-    engine.attachRenderer = (renderer) => {
-      if (this.attachedAt === null) {
-        this.attachedAt = now();
-        this.tracker = new MilestoneTracker({ ...this.trackerInput, attachedAt: this.attachedAt, newestPage: NEWEST_PAGE });
-      }
-      return attach(this.wrapRenderer(renderer));
-    };
-    // The web server exposes the api object's methods as they are when the page connects, so this must come first.
-    const openFolder = engine.api.openFolder.bind(engine.api);
-    engine.api.openFolder = async (accountId, folderPath) => {
-      this.uiOpenFolderCalls++;
-      this.uiOpenFolderPending++;
-      this.touch();
-      try {
-        return await openFolder(accountId, folderPath);
-      } finally {
-        this.uiOpenFolderPending--;
-        this.touch();
-      }
-    };
-  }
-
-  private touch(): void {
-    this.lastActivity = now();
-    for (const waiter of [...this.waiters]) waiter();
-  }
-
-  private tracked<T>(call: () => Promise<T>): Promise<T> {
-    this.inflight++;
-    this.touch();
-    return call().finally(() => {
-      this.inflight--;
-      this.touch();
-    });
-  }
-
-  private wrapRenderer(renderer: RendererApi): RendererApi {
-    // Every method listed explicitly: if the contract grows, this stops compiling instead of silently passing through.
-    const wrapped: RendererApi = {
-      getSyncCursor: (accountId, folderPath) => this.tracked(() => renderer.getSyncCursor(accountId, folderPath)),
-      applyBatch: (batch) => this.tracked(() => this.applyBatch(renderer, batch)),
-      getFolderUids: (accountId, folderPath) => this.tracked(() => renderer.getFolderUids(accountId, folderPath)),
-      putBodies: (bodies) => this.tracked(() => renderer.putBodies(bodies)),
-      bodiesMissing: (accountId, folderPath, uids) => this.tracked(() => renderer.bodiesMissing(accountId, folderPath, uids)),
-      pendingChanges: (accountId) => this.tracked(() => renderer.pendingChanges(accountId)),
-      completeChange: (changeId, outcome) => this.tracked(() => renderer.completeChange(changeId, outcome)),
-      engineEvent: (event) => {
-        this.events.push(event);
-        this.touch();
-        renderer.engineEvent(event);
-      },
-    };
-    return wrapped;
-  }
-
-  private async applyBatch(renderer: RendererApi, batch: SyncBatch): ReturnType<RendererApi['applyBatch']> {
-    const record: BatchRecord = {
-      sentAt: now(),
-      ackedAt: null,
-      folderPath: batch.folderPath ?? null,
-      resetFolder: batch.resetFolder === true,
-      upsertUids: (batch.upsertMessages ?? []).map((message) => message.uid),
-      flagChangeUids: (batch.flagChanges ?? []).map((change) => change.uid),
-      removedUids: batch.removedUids ?? [],
-      ...(batch.cursor ? { backfillBelowUid: batch.cursor.backfillBelowUid } : {}),
-    };
-    this.records.push(record);
-    const ack = await renderer.applyBatch(batch);
-    record.ackedAt = now();
-    this.tracker?.apply(record);
-    return ack;
-  }
-
-  /** Resolves with check()'s value once it is truthy, re-checking on every engine activity (and every 100 ms). */
-  until<T>(check: () => T | null | undefined | false, signal: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setInterval(() => test(), 100);
-      const done = (): void => {
-        clearInterval(timer);
-        this.waiters.delete(test);
-        signal.removeEventListener('abort', onAbort);
-      };
-      const onAbort = (): void => {
-        done();
-        reject(signal.reason);
-      };
-      const test = (): void => {
-        try {
-          const value = check();
-          if (value) {
-            done();
-            resolve(value);
-          }
-        } catch (error) {
-          done();
-          reject(error);
-        }
-      };
-      if (signal.aborted) return onAbort();
-      this.waiters.add(test);
-      signal.addEventListener('abort', onAbort, { once: true });
-      test();
-    });
-  }
-
-  /** Throws the engine's own words if it reported the account in error. */
-  throwIfAccountFailed(): void {
-    const failed = this.events.find((event) => event.type === 'account-state' && event.state === 'error');
-    if (failed && failed.type === 'account-state') throw new Error(`the engine reported the account in error: ${failed.error?.code ?? ''} ${failed.error?.message ?? ''}`.trim());
-  }
-
-  accountIdle(accountId: string): boolean {
-    return this.events.some((event) => event.type === 'account-state' && event.accountId === accountId && event.state === 'idle');
-  }
-
-  quiet(): boolean {
-    return this.inflight === 0 && this.uiOpenFolderPending === 0 && now() - this.lastActivity >= QUIET_MS;
-  }
-}
-
-/** Counts the folder's rows in the page's IndexedDB with the raw API (Dexie is not reachable from page scope). */
-export async function countStoredMessages(page: Page, accountId: string, folder: string): Promise<number> {
-  return page.evaluate(
-    async ({ database, table, accountId, folder }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(database);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      try {
-        return await new Promise<number>((resolve, reject) => {
-          const request = db.transaction(table, 'readonly').objectStore(table).count(IDBKeyRange.bound([accountId, folder, 0], [accountId, folder, Infinity]));
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-      } finally {
-        db.close();
-      }
-    },
-    { database: STORE_DATABASE, table: MESSAGES_TABLE, accountId, folder },
-  );
-}
-
-/** The stored flags of some messages (null for a message the store lacks). */
-export async function storedFlags(page: Page, accountId: string, folder: string, uids: readonly number[]): Promise<Array<string[] | null>> {
-  return page.evaluate(
-    async ({ database, table, accountId, folder, uids }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(database);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      try {
-        const store = db.transaction(table, 'readonly').objectStore(table);
-        return await Promise.all(
-          uids.map(
-            (uid) =>
-              new Promise<string[] | null>((resolve, reject) => {
-                const request = store.get([accountId, folder, uid]);
-                request.onsuccess = () => resolve(request.result ? ((request.result as { flags: string[] }).flags ?? []) : null);
-                request.onerror = () => reject(request.error);
-              }),
-          ),
-        );
-      } finally {
-        db.close();
-      }
-    },
-    { database: STORE_DATABASE, table: MESSAGES_TABLE, accountId, folder, uids: [...uids] },
-  );
-}
-
-async function jsHeapUsed(cdp: CDPSession): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const used = metrics.find((metric) => metric.name === 'JSHeapUsedSize');
-  if (!used) throw new Error('CDP Performance.getMetrics returned no JSHeapUsedSize');
-  return used.value;
-}
-
-/** How the folder's button is named in the folder pane (FolderPane.tsx: INBOX shows as "Inbox", others by name). */
-export function folderButtonName(folder: string): RegExp {
-  const label = folder.toUpperCase() === 'INBOX' ? 'Inbox' : (folder.split('/').pop() ?? folder);
-  return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+  /** A correctness check failed in a way that spoils one measurement but not the others (`what`: 'resync'). */
+  onCheckFailed?: (what: 'resync', message: string) => void;
+  /** HERON_BENCH_TRACE=1: every store call, engine event and step of each run, for finding out where time goes. */
+  trace?: (line: string) => void;
 }
 
 function collectGarbage(): void {
@@ -340,7 +129,7 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
     undo.push(() => withLimit(engine.shutdown(), SHUTDOWN_LIMIT_MS, 'engine.shutdown()'));
     // The bench's own openFolder calls bypass the probe's wrapper, which counts the UI's.
     const openFolder: EngineApi['openFolder'] = engine.api.openFolder.bind(engine.api);
-    const probe = new EngineProbe({ folder, serverUids: options.serverUids });
+    const probe = new EngineProbe({ folder, serverUids: options.serverUids }, options.trace);
     probe.install(engine);
     const server: WebServer = await startWebServer({ engine, staticDir: options.staticDir, port: 0 });
     undo.push(() => server.close());
@@ -359,8 +148,14 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
     signal.throwIfAborted();
 
     collectGarbage();
-    const rssBaseline = process.memoryUsage().rss;
-    rssSampler = startSampler(() => process.memoryUsage().rss);
+    const { rss: rssBaseline, heapUsed: heapBaseline } = process.memoryUsage();
+    // RSS rarely shrinks, so after the first run its growth is mostly reuse; the engine's JS heap shows what a run holds.
+    let engineHeapPeak = heapBaseline;
+    rssSampler = startSampler(() => {
+      const usage = process.memoryUsage();
+      engineHeapPeak = Math.max(engineHeapPeak, usage.heapUsed);
+      return usage.rss;
+    });
     heapSampler = startSampler(() => jsHeapUsed(cdp));
 
     // The clock starts at attach (EngineProbe), when the page's socket connects and the engine starts logging in.
@@ -376,13 +171,20 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
 
     // The full sync: the account's round ends (headers of every folder, offline bodies), then the folder is opened in
     // the UI (its list, once there is one, is what "memory with the folder open" is about), then nothing moves.
+    probe.note(`all headers of ${folder} in the store`);
     await probe.until(() => (probe.throwIfAccountFailed(), probe.accountIdle(account.id)), signal);
+    probe.note('account idle; opening the folder in the UI');
+    const folderOpenMark = heapSampler.count();
+    const callsBefore = probe.uiOpenFolderCalls;
     await page.getByRole('navigation', { name: 'Accounts and folders' }).getByRole('button', { name: folderButtonName(folder) }).click({ timeout: 30_000 });
-    await probe.until(() => probe.uiOpenFolderCalls > 0 && probe.uiOpenFolderPending === 0, signal);
+    // The click's own openFolder call (the UI may have opened the folder by itself at load, too).
+    await probe.until(() => probe.uiOpenFolderCalls > callsBefore && probe.uiOpenFolderPending === 0, signal);
     const settle = async (): Promise<void> => {
+      probe.note('settle: openFolder');
       // Joins a sync of the folder already under way (the IDLE watcher's), or runs a cheap incremental one.
       await openFolder(account.id, folder);
       await probe.until(() => (probe.throwIfAccountFailed(), probe.quiet()), signal);
+      probe.note('settled');
     };
     await settle();
 
@@ -400,25 +202,36 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
           // Recorded before the STORE, so the flags are put back even if what follows fails.
           toggled = planned;
           changedAt = now();
+          probe.note(`other client: STORE \\Seen on ${planned.markSeen.length}, -\\Seen on ${planned.markUnseen.length}`);
         },
         async () => {
           const calledAt = now();
+          probe.note('resync: openFolder called');
           await openFolder(account.id, folder);
-          return { calledAt, resolvedAt: now() };
+          const resolvedAt = now();
+          probe.note('resync: openFolder resolved');
+          return { calledAt, resolvedAt };
         },
       );
       const window = resyncWindow(probe.records, { folder, changedAt, ...result, changedUids });
-      metrics[SYNC_METRICS.resync] = window.ms / 1000;
+      metrics[SYNC_METRICS.resyncCall] = window.ms / 1000;
       metrics[SYNC_METRICS.resyncDeliveredInWindow] = window.deliveredInWindow;
       metrics[SYNC_METRICS.resyncDeliveredBefore] = window.deliveredBefore;
       await settle();
+      // The resync counts only if the store really has the new flags (checked after the dust settled, so a late
+      // IDLE-triggered sync would have had its chance too).
       const flags = await storedFlags(page, account.id, folder, changedUids);
       const wrong = changedUids.filter((uid, i) => {
         const seen = flags[i]?.includes('\\Seen');
         return flags[i] === null || (plan.markSeen.includes(uid) ? !seen : seen);
       });
-      if (wrong.length > 0) {
-        throw new Error(`imap-resync-1pct-flags: after the resync the store has the old \\Seen flag (or no row) for ${wrong.length} of ${changedUids.length} changed messages (UIDs ${wrong.slice(0, 10).join(', ')}${wrong.length > 10 ? ', …' : ''})`);
+      if (wrong.length === 0) metrics[SYNC_METRICS.resync] = window.ms / 1000;
+      else {
+        const problem =
+          `run ${index + 1}: openFolder resolved in ${window.ms.toFixed(0)} ms, but after the engine settled the store still had the old \\Seen flag of ` +
+          `${wrong.length}/${changedUids.length} changed messages (UIDs ${wrong.slice(0, 5).join(', ')}${wrong.length > 5 ? ', …' : ''}); not counted`;
+        options.onCheckFailed?.('resync', problem);
+        probe.note(`CHECK FAILED ${problem}`);
       }
     }
 
@@ -431,18 +244,23 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
     await cdp.send('HeapProfiler.collectGarbage');
     metrics[SYNC_METRICS.rendererHeapSettled] = await jsHeapUsed(cdp);
     const rss = peakOf(await rssSampler.stop(), rssBaseline);
-    const heap = peakOf(await heapSampler.stop(), 0);
+    const heapReadings = await heapSampler.stop();
+    const heap = peakOf(heapReadings, 0);
+    const heapFolderOpen = peakOf(heapReadings.slice(folderOpenMark), 0);
     rssSampler = heapSampler = null;
     if (rss.peak !== null && rss.growth !== null) {
       metrics[SYNC_METRICS.engineRssPeak] = rss.peak;
       metrics[SYNC_METRICS.engineRssGrowth] = rss.growth;
     }
+    metrics[SYNC_METRICS.engineHeapGrowth] = engineHeapPeak - heapBaseline;
     if (heap.peak !== null) metrics[SYNC_METRICS.rendererHeapPeak] = heap.peak;
+    if (heapFolderOpen.peak !== null) metrics[SYNC_METRICS.rendererHeapFolderOpenPeak] = heapFolderOpen.peak;
 
     if (milestones.newestPageMs !== null) metrics[SYNC_METRICS.newestPage] = milestones.newestPageMs / 1000;
     if (milestones.backfillDoneMs !== null) metrics[SYNC_METRICS.backfillDone] = milestones.backfillDoneMs / 1000;
     metrics[SYNC_METRICS.batches] = milestones.batches;
-    metrics[SYNC_METRICS.duplicateRows] = milestones.duplicateRows;
+    // Counted to the end of the run: a second sync of the folder that finishes after the first one still did its work twice.
+    metrics[SYNC_METRICS.duplicateRows] = probe.tracker?.result.duplicateRows ?? milestones.duplicateRows;
     outcome = { seconds: (milestones.allHeadersMs as number) / 1000, metrics };
   } finally {
     await rssSampler?.stop();

@@ -30,6 +30,8 @@ export interface BenchResult {
   budget?: BudgetVerdict;
   /** Non-time numbers Heron's runs reported (memory), by metric. */
   heronMetrics?: Record<string, MetricSummary>;
+  /** Correctness checks that failed in this row's runs; the bench exits non-zero when any row has one. */
+  failedChecks?: string[];
 }
 
 export type BudgetVerdict = Budget & { met: boolean | null };
@@ -100,7 +102,18 @@ export function buildResults(definition: BenchmarkDefinition, samples: ReadonlyM
   // Without Heron's runs the extra rows have nothing to say beyond the main row's note.
   const metricRow = (row: HeronMetricRow): BenchResult =>
     heronRan ? buildMetricRow(row, samples, runs) : { ...buildMetricRow(row, new Map(), 0), heronNote: definition.heronNote ?? 'Heron has no such capability yet' };
-  return [...rows.filter((row) => row.before).map(metricRow), buildResult(definition, samples, runs), ...rows.filter((row) => !row.before).map(metricRow)];
+  const results = [...rows.filter((row) => row.before).map(metricRow), buildResult(definition, samples, runs), ...rows.filter((row) => !row.before).map(metricRow)];
+  const failed = definition.failedChecks?.() ?? {};
+  for (const result of results) {
+    const checks = failed[result.name];
+    if (checks && checks.length > 0) result.failedChecks = [...checks];
+  }
+  return results;
+}
+
+/** Every failed correctness check of a report, as `row: message` lines. */
+export function failedChecksOf(report: BenchReport): string[] {
+  return report.results.flatMap((result) => (result.failedChecks ?? []).map((check) => `${result.name}: ${check}`));
 }
 
 /** One row from a definition and the samples measureAlternating returned (keyed HERON and by peer name). */
@@ -201,6 +214,7 @@ export function formatTable(report: BenchReport): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
   const notes = report.results.flatMap((result) => [
+    ...(result.failedChecks ?? []).map((check) => `${result.name}: FAILED CHECK: ${check}`),
     ...(result.heronNote ? [`${result.name}: Heron —, ${result.heronNote}`] : []),
     ...Object.values(result.heronMetrics ?? {}).map((metric) => `${result.name}: Heron ${formatMetric(metric)}`),
     ...Object.entries(result.skipped ?? {}).map(([peer, why]) => `${result.name}: ${peer} ${why}`),

@@ -4,6 +4,8 @@
 export const SAMPLE_INTERVAL_MS = 100;
 
 export interface Sampler {
+  /** How many readings there are so far: a mark, so a later phase's readings can be told apart (`slice(mark)`). */
+  count(): number;
   /** Takes one last reading, stops, and returns every reading in order. */
   stop(): Promise<number[]>;
 }
@@ -31,6 +33,7 @@ export function startSampler(read: () => number | Promise<number>, intervalMs = 
   };
   loop();
   return {
+    count: () => readings.length,
     async stop() {
       stopped = true;
       clearTimeout(timer);

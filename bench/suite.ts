@@ -3,6 +3,7 @@
 import { imapEnvelopeFetch } from './benchmarks/imap-envelope-fetch';
 import { imapFullDownload } from './benchmarks/imap-full-download';
 import { imapLoginFolders } from './benchmarks/imap-login-folders';
+import { searchLatency } from './benchmarks/search-latency';
 import type { BenchmarkDefinition, BenchmarkFactory } from './benchmarks/types';
 import type { MeasureOptions, NamedContender } from './measure';
 import { measureAlternating, toContender } from './measure';
@@ -10,7 +11,7 @@ import type { BenchResult } from './report';
 import { buildResults, HERON } from './report';
 
 /** In the order they run; later issues append POP3 vs mpop and SMTP vs msmtp here. */
-export const BENCHMARKS: readonly BenchmarkFactory[] = [imapEnvelopeFetch, imapLoginFolders, imapFullDownload];
+export const BENCHMARKS: readonly BenchmarkFactory[] = [imapEnvelopeFetch, imapLoginFolders, imapFullDownload, searchLatency];
 
 /** Heron (when it can) and every peer that is available, in alternation order H, P1, P2. */
 export function contendersOf(definition: BenchmarkDefinition): NamedContender[] {

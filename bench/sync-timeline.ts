@@ -34,7 +34,7 @@ export interface SyncMilestones {
   batches: number;
   /** Header rows those batches carried; more than the folder holds means some were fetched and stored twice. */
   rowsUpserted: number;
-  /** Rows upserted for a UID the store already had (same folder, no reset in between), up to completion. */
+  /** Rows upserted for a UID the store already had (same folder, no reset in between): fetched and stored again. */
   duplicateRows: number;
   /** ms from attach to the ack of the first batch whose cursor marked the folder's backfill complete; null if none came. */
   backfillDoneMs: number | null;
@@ -88,7 +88,7 @@ export class MilestoneTracker {
 
   private add(uid: number): void {
     if (this.stored.has(uid)) {
-      if (this.milestones.allHeadersMs === null) this.milestones.duplicateRows++;
+      this.milestones.duplicateRows++;
       return;
     }
     this.stored.add(uid);

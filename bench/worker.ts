@@ -1,6 +1,6 @@
 // Owns one bench run (started by bench/run.ts): opens the target, runs every benchmark, prints the table, writes the JSON, always stops the lab.
 
-import { buildReport, formatRunMetrics, formatTable, machineInfo, writeReport } from './report';
+import { buildReport, failedChecksOf, formatRunMetrics, formatTable, machineInfo, writeReport } from './report';
 import type { BenchResult } from './report';
 import { BENCHMARKS, runBenchmark } from './suite';
 import { openTarget, parseBenchConfig } from './target';
@@ -90,6 +90,11 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${formatTable(report)}\n\n`);
     const file = await writeReport(report);
     process.stdout.write(`Results: ${file} (also bench/results/latest.json)\n`);
+    const failed = failedChecksOf(report);
+    if (failed.length > 0) {
+      for (const check of failed) log(`FAILED CHECK ${check}`);
+      process.exitCode = 1;
+    }
   } finally {
     await cleanup.run();
   }
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
 
 main().then(
   // Exit explicitly: a timed-out run may leave a socket open that would otherwise keep the process alive.
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: Error) => {
     // After an interrupt the benchmark in progress fails on purpose; the interrupt handler ends the process.
     if (interruptExitCode !== undefined) return;

@@ -10,6 +10,7 @@ import type {
   Folder,
   IncomingSettings,
   MessageBody,
+  MessageSource,
   NewAccountInput,
   PendingChange,
   SyncBatch,
@@ -25,7 +26,13 @@ export interface AppInfo {
   mode: AppMode;
   /** Whether this build can encrypt saved passwords (desktop with a real OS key store). */
   canEncryptSecrets: boolean;
+  /**
+   * Browser mode only: the per-run token of the server's link-confirmation page (GET /open). Links in a message
+   * carry it because the sandboxed message frame sends no cookie; it grants nothing but that page.
+   */
+  linkToken?: string;
 }
+
 
 export interface ConnectionReport {
   ok: true;
@@ -57,6 +64,12 @@ export interface EngineApi {
   /** Fetches and parses a message body; the renderer caches what comes back. */
   fetchBody(accountId: string, folderPath: string, uid: number): Promise<MessageBody>;
   fetchAttachment(accountId: string, folderPath: string, uid: number, partId: string): Promise<AttachmentContent>;
+  /** UIDs of the folder's messages with every word of `text` in From, To, Cc, Subject or body (IMAP UID SEARCH), ascending. */
+  searchServer(accountId: string, folderPath: string, text: string): Promise<{ uids: number[] }>;
+  /** Fetches these messages' headers into the store (applyBatch) without moving the folder's sync cursor; at most 2,000. */
+  fetchHeaders(accountId: string, folderPath: string, uids: number[]): Promise<void>;
+  /** The raw message (its first MiB) for "View source"; never sets \Seen. */
+  fetchSource(accountId: string, folderPath: string, uid: number): Promise<MessageSource>;
   /** The store queued local changes for this account: replay them on the server when it can be reached. */
   replayChanges(accountId: string): Promise<void>;
   /** Opens an http(s) link outside Heron after validation; anything else is refused. */

@@ -183,6 +183,11 @@ export interface MessageBody {
   inlineParts: Record<string, string>;
   /** Set when the message could not be parsed; text then holds what could be read. */
   parseError: string | null;
+  /**
+   * Every Authentication-Results header value (RFC 8601), unfolded, top first. The reader trusts only those
+   * whose authserv-id names the account's own server. Absent on bodies cached before Heron read these headers.
+   */
+  authResults?: string[];
   size: number;
   fetchedAt: number;
 }
@@ -192,6 +197,14 @@ export interface AttachmentContent {
   contentType: string;
   /** Base64, so the same value crosses IPC and the WebSocket's JSON. */
   base64: string;
+}
+
+/** A message's raw text as the server stores it, for "View source". */
+export interface MessageSource {
+  /** The first bytes (1 MiB), decoded as UTF-8 where they are valid UTF-8 and as Latin-1 otherwise. */
+  text: string;
+  /** True when the message is longer than what was fetched. */
+  truncated: boolean;
 }
 
 /** A change the person made locally, applied to the store at once and replayed on the server in order. */

@@ -58,6 +58,11 @@ export interface BenchmarkDefinition {
   heronRows?: HeronMetricRow[];
   /** Other numbers Heron's runs report (memory), summarized on this row. */
   heronMetrics?: HeronMetricSpec[];
+  /**
+   * Correctness checks that failed during the runs, by row name (this row's or a heronRows name). The bench still
+   * prints and writes its report, then exits non-zero. (Checks that make every number meaningless throw instead.)
+   */
+  failedChecks?: () => Record<string, string[]>;
   /** Removes whatever the benchmark made (temporary directories, config files). */
   dispose?: () => Promise<void>;
 }

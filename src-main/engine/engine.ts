@@ -1,12 +1,14 @@
 // The engine: answers the renderer's requests, owns accounts and secrets, and syncs into the renderer's store.
 
-import type { AppMode, ConnectionReport, EngineApi, EngineEvent, RendererApi } from '../../shared/contract';
+import type { AppInfo, AppMode, ConnectionReport, EngineApi, EngineEvent, RendererApi } from '../../shared/contract';
 import { HeronError } from '../../shared/errors';
 import { DEFAULT_KEEP_BODIES_DAYS, type AccountSummary, type IncomingSettings, type NewAccountInput } from '../../shared/model';
 import { createAccountRegistry, toSummary, type AccountRecord, type PinnedCertificate } from './accounts';
 import { fetchCertificate, normalizeFingerprint } from './certificate';
 import { checkIncoming } from './incoming';
 import { fetchAttachmentContent, fetchMessageBody } from '../imap/bodies';
+import { fetchMessageSource } from '../imap/message-source';
+import { fetchHeadersInto, searchServer } from '../imap/server-search';
 import { createSyncScheduler } from './scheduler';
 import type { SecretStore } from './secrets';
 import { validateIncoming, validateOutgoing } from './validate-settings';
@@ -18,6 +20,8 @@ export interface EngineOptions {
   version: string;
   /** Opens a validated http(s) URL outside Heron; absent in browser mode, where the page opens links itself. */
   openExternal?: (url: string) => Promise<void>;
+  /** Browser mode: the token of the server's link-confirmation page, which the page learns from getAppInfo. */
+  linkToken?: string;
 }
 
 export interface Engine {
@@ -62,7 +66,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   const api: EngineApi = {
     async getAppInfo() {
-      return { name: 'Heron', version: options.version, mode: options.mode, canEncryptSecrets: secrets.canEncrypt };
+      const info: AppInfo = { name: 'Heron', version: options.version, mode: options.mode, canEncryptSecrets: secrets.canEncrypt };
+      return options.linkToken ? { ...info, linkToken: options.linkToken } : info;
     },
     listAccounts: summaries,
     async addAccount(input: NewAccountInput) {
@@ -121,6 +126,17 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async fetchAttachment(accountId, folderPath, uid, partId) {
       return fetchAttachmentContent(await imapSession(accountId), folderPath, uid, partId);
+    },
+    async searchServer(accountId, folderPath, text) {
+      return searchServer(await imapSession(accountId), folderPath, text);
+    },
+    async fetchHeaders(accountId, folderPath, uids) {
+      const store = renderer;
+      if (!store) throw new HeronError('offline', 'No Heron window is open to keep the mail in.');
+      await fetchHeadersInto(await imapSession(accountId), store, accountId, folderPath, uids);
+    },
+    async fetchSource(accountId, folderPath, uid) {
+      return fetchMessageSource(await imapSession(accountId), folderPath, uid);
     },
     async replayChanges(accountId) {
       await scheduler.replayNow(await registry.get(accountId));

@@ -196,15 +196,34 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     for (const path of result.touchedFolders) await syncOneFolder(ctx, path, false);
   }
 
+  const followUps = new Map<string, Promise<void>>();
+
+  /**
+   * A replay asked for while one runs may concern a change queued after that run read the queue, so it gets
+   * one follow-up run after the current one (shared by everyone who asked meanwhile), never just the old run.
+   */
   function replayNow(account: AccountRecord): Promise<void> {
-    return once(`${account.id}\u0000replay`, async () => {
-      if (account.incoming.protocol !== 'imap') return;
-      try {
-        await replay(account, contextFor(account));
-      } catch (error) {
-        throw reportError(account, error);
-      }
-    });
+    const key = `${account.id}\u0000replay`;
+    const start = () =>
+      once(key, async () => {
+        if (account.incoming.protocol !== 'imap') return;
+        try {
+          await replay(account, contextFor(account));
+        } catch (error) {
+          throw reportError(account, error);
+        }
+      });
+    const current = running.get(key);
+    if (!current) return start();
+    let next = followUps.get(key);
+    if (!next) {
+      next = current.catch(() => undefined).then(() => {
+        followUps.delete(key);
+        return start();
+      });
+      followUps.set(key, next);
+    }
+    return next;
   }
 
   async function syncAll(): Promise<void> {

@@ -4,7 +4,7 @@ import type { AttachmentMeta, MessageBody } from '../../shared/model';
 import { htmlAsText, MAX_HTML_TO_TEXT_CHARS, rawText } from './raw-text';
 import { walkMessage, type WalkedAttachment } from './walk-message';
 
-export type ParsedMessage = Pick<MessageBody, 'text' | 'html' | 'attachments' | 'inlineParts' | 'parseError' | 'size'>;
+export type ParsedMessage = Pick<MessageBody, 'text' | 'html' | 'attachments' | 'inlineParts' | 'parseError' | 'authResults' | 'size'>;
 
 /** Bytes of a message parsed at most; the rest of a bigger one is not read (its text is almost always near the start). */
 export const MAX_PARSE_BYTES = 64 * 1024 * 1024;
@@ -38,6 +38,32 @@ export function referencedContentIds(html: string | null): Set<string> {
     }
   }
   return ids;
+}
+
+/** The top-level header block is read for Authentication-Results only this far; real header blocks are far smaller. */
+const MAX_HEADER_BYTES = 256 * 1024;
+
+/**
+ * Every Authentication-Results value of the message's own header block (never of attached messages), unfolded,
+ * top first. Read from the raw bytes: these headers are ASCII (RFC 8601), and their order says which server wrote them.
+ */
+export function authenticationResults(source: Buffer): string[] {
+  const head = source.subarray(0, MAX_HEADER_BYTES).toString('latin1');
+  const end = /\r?\n\r?\n/.exec(head);
+  const block = end ? head.slice(0, end.index) : head;
+  return block
+    .replace(/\r?\n(?=[ \t])/g, '')
+    .split(/\r?\n/)
+    .flatMap((line) => {
+      const match = /^authentication-results[ \t]*:(.*)$/is.exec(line);
+      return match ? [(match[1] as string).replace(/\s+/g, ' ').trim()] : [];
+    });
+}
+
+/** The field only when the message has such headers, as most mail read through other servers does not. */
+function withAuthResults(source: Buffer): Pick<ParsedMessage, 'authResults'> {
+  const values = authenticationResults(source);
+  return values.length > 0 ? { authResults: values } : {};
 }
 
 function describe(error: unknown): string {
@@ -85,7 +111,7 @@ export async function parseMessage(source: Buffer, options: ParseOptions = {}): 
       { maxHtmlLengthToParse: MAX_HTML_TO_TEXT_CHARS },
     );
   } catch (error) {
-    return { text: rawText(input), html: null, attachments: [], inlineParts: {}, parseError: describe(error), size };
+    return { text: rawText(input), html: null, attachments: [], inlineParts: {}, parseError: describe(error), ...withAuthResults(input), size };
   }
   const html = walked.html;
   const text = walked.text ?? (html === null ? null : await htmlAsText(html));
@@ -96,6 +122,7 @@ export async function parseMessage(source: Buffer, options: ParseOptions = {}): 
     attachments: walked.attachments.map((part, index) => toMeta(part, index, referenced)),
     inlineParts: inlineParts(walked.attachments, referenced),
     parseError: input.length < size ? `Only the first ${input.length} of ${size} bytes of this message were read.` : null,
+    ...withAuthResults(input),
     size,
   };
 }

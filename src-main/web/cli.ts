@@ -7,6 +7,7 @@ import { toHeronError } from '../../shared/errors';
 import { createEngine } from '../engine/engine';
 import { defaultProfileDir } from '../engine/profile-dir';
 import { createBrowserSecretStore } from '../engine/secrets';
+import { newToken } from './access';
 import { DEFAULT_PORT, startWebServer } from './server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,10 +22,12 @@ function portFromEnv(value: string | undefined): number {
 async function main(): Promise<void> {
   const profileDir = defaultProfileDir();
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version });
+  // One link token per run, known to the engine (which tells the page) and to the server (which checks it).
+  const linkToken = newToken();
+  const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version, linkToken });
   const staticDir = path.join(root, 'out', 'web');
   if (!existsSync(path.join(staticDir, 'index.html'))) throw new Error('the renderer is not built: run `npm run web`, which builds it first.');
-  const server = await startWebServer({ engine, staticDir, port: portFromEnv(process.env.HERON_PORT) });
+  const server = await startWebServer({ engine, staticDir, port: portFromEnv(process.env.HERON_PORT), linkToken });
   console.log(`Heron is running at ${server.url}`);
   const stop = async () => {
     await server.close();

@@ -8,7 +8,9 @@ export function browserModeCsp(origin: string): string {
     "script-src 'self'",
     // Message bodies render in srcdoc frames that inherit this policy; their own <style> blocks need 'unsafe-inline'.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // Message frames inherit this policy, so remote images a person chose to see must pass here too; before that
+    // consent the frame's own CSP (img-src data:) and the sanitizer keep them out. Nothing in the app shell loads remote images.
+    "img-src 'self' data: blob: http: https:",
     "font-src 'self'",
     `connect-src 'self' ${wsOrigin}`,
     // Message bodies render in sandboxed srcdoc frames, which frame-src does not govern; nothing else is framed.

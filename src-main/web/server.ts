@@ -8,6 +8,7 @@ import { HeronError } from '../../shared/errors';
 import { createPeer, type RpcChannel } from '../../shared/rpc';
 import type { Engine } from '../engine/engine';
 import { hasToken, isAllowedHost, isAllowedOrigin, newToken, tokenCookie } from './access';
+import { OPEN_LINK_PATH, sendOpenLinkPage } from './open-link';
 import { securityHeaders } from './security-headers';
 import { readStaticFile } from './static-files';
 
@@ -23,12 +24,15 @@ export interface WebServerOptions {
   staticDir: string;
   port?: number;
   token?: string;
+  /** The link-confirmation page's own token (AppInfo.linkToken); a new one when not given. */
+  linkToken?: string;
 }
 
 export interface WebServer {
   url: string;
   port: number;
   token: string;
+  linkToken: string;
   close(): Promise<void>;
 }
 
@@ -46,11 +50,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   // Port 0 (tests) means "any free port"; the checks below use the port actually bound.
   let port = options.port ?? DEFAULT_PORT;
   const token = options.token ?? newToken();
+  const linkToken = options.linkToken ?? newToken();
   const originOf = () => `http://${HOST}:${port}`;
   let activeTab: WebSocket | null = null;
 
   const server = http.createServer(async (request, response) => {
     const headers = securityHeaders(originOf());
+    // Links clicked in the sandboxed (opaque-origin) message frame arrive without the SameSite=Strict cookie: own token.
+    const requestUrl = URL.parse(request.url ?? '/', originOf());
+    if (requestUrl?.pathname === OPEN_LINK_PATH && isAllowedHost(request, port)) {
+      sendOpenLinkPage(request, response, requestUrl, linkToken);
+      return;
+    }
     if (!isAllowedHost(request, port) || !hasToken(request, token)) {
       response.writeHead(403, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
       response.end('Forbidden: open Heron with the address it printed when it started (it includes the access token).\n');
@@ -125,6 +136,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: `${originOf()}/?token=${token}`,
     port,
     token,
+    linkToken,
     async close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();

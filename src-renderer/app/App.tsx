@@ -45,5 +45,5 @@ export function App() {
       </main>
     );
   }
-  return <MailWindow db={session.db} engine={session.engine} accounts={accounts} statuses={statuses} onAddAccount={() => setAdding(true)} />;
+  return <MailWindow db={session.db} engine={session.engine} info={session.info} accounts={accounts} statuses={statuses} onAddAccount={() => setAdding(true)} />;
 }

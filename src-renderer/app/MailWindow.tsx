@@ -1,59 +1,311 @@
-// The mail window as it stands: accounts with their folders from the store, and the selected folder's counts.
+// The mail window: accounts and folders, the message list and the reader in resizable panes, with keyboard shortcuts and remembered layout.
 
-import { useState } from 'react';
-import type { EngineApi } from '../../shared/contract';
-import { HeronError } from '../../shared/errors';
-import type { AccountSummary } from '../../shared/model';
-import { ErrorNote } from '../features/accounts/ErrorNote';
-import { UnlockAccount } from '../features/accounts/UnlockAccount';
-import { FolderPane, type FolderSelection } from '../features/folders/FolderPane';
-import { SyncStatus } from '../features/folders/SyncStatus';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { AppInfo, EngineApi } from '../../shared/contract';
+import { toErrorData, type HeronErrorData } from '../../shared/errors';
+import type { AccountSummary, Folder } from '../../shared/model';
+import { commandFor, isControl, isEditable } from '../features/actions/keyboard';
+import { ShortcutHelp } from '../features/actions/ShortcutHelp';
+import { Toolbar } from '../features/actions/Toolbar';
+import { AccountFolders } from '../features/folders/AccountFolders';
+import { type FolderSelection } from '../features/folders/FolderPane';
+import { Icon } from '../features/layout/icons';
+import { DEFAULT_LAYOUT, layoutValue, parseLayout, type Layout } from '../features/layout/layout';
+import { Splitter } from '../features/layout/Splitter';
+import type { ListMode } from '../features/list/list-rows';
+import { MessageList } from '../features/list/MessageList';
 import type { HeronDb } from '../store/db';
+import type { SortOrder } from '../store/list-queries';
+import { foldersOf } from '../store/queries';
+import { isUnreachable } from './connection';
+import { Notices, type ShownError } from './Notices';
+import { ReaderPane } from './ReaderPane';
+import { parseBoolean, parseChoice, parseStringList, SETTING_KEYS, useSetting } from './settings';
+import { TopBar } from './TopBar';
 import type { AccountStatus } from './use-engine';
+import { useMailList } from './use-mail-list';
 
 interface Props {
   db: HeronDb;
   engine: EngineApi;
+  info: AppInfo;
   accounts: AccountSummary[];
   statuses: Record<string, AccountStatus>;
   onAddAccount: () => void;
 }
 
-export function MailWindow({ db, engine, accounts, statuses, onAddAccount }: Props) {
-  const [selection, setSelection] = useState<FolderSelection | null>(null);
-  // Opening a folder asks the engine to sync it now; failures show through the account's status.
-  const open = (next: FolderSelection) => {
-    setSelection(next);
-    engine.openFolder(next.accountId, next.path).catch(() => undefined);
+const parseMode = parseChoice<ListMode>(['conversations', 'messages'], 'conversations');
+const parseOrder = parseChoice<SortOrder>(['newest', 'oldest'], 'newest');
+const parseMarkRead = parseBoolean(true);
+
+function parseLastFolder(value: unknown): { accountId: string; path: string } | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  return typeof v.accountId === 'string' && typeof v.path === 'string' ? { accountId: v.accountId, path: v.path } : null;
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+/** The browser's own idea of the network, so the bar shows at once even before the engine's next attempt fails. */
+function useNavigatorOnline(): boolean {
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}
+
+export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount }: Props) {
+  const [storedLayout, saveLayout] = useSetting(db, SETTING_KEYS.layout, parseLayout);
+  const [mode, saveMode] = useSetting(db, SETTING_KEYS.listMode, parseMode);
+  const [order, saveOrder] = useSetting(db, SETTING_KEYS.sortOrder, parseOrder);
+  const [markReadOnOpen, saveMarkRead] = useSetting(db, SETTING_KEYS.markReadOnOpen, parseMarkRead);
+  const [collapsedList, saveCollapsed] = useSetting(db, SETTING_KEYS.collapsedFolders, parseStringList);
+  const [lastFolder, saveLastFolder] = useSetting(db, SETTING_KEYS.lastFolder, parseLastFolder);
+  const collapsed = useMemo(() => new Set(collapsedList ?? []), [collapsedList]);
+
+  // What the panes show: the stored layout until this window changes it, then its own latest value, so two quick
+  // key presses on a splitter add up instead of both starting from the value the store had.
+  const [draftLayout, setDraftLayout] = useState<Layout | null>(null);
+  const layout = draftLayout ?? storedLayout ?? DEFAULT_LAYOUT;
+  const commitLayout = (next: Layout) => {
+    setDraftLayout(next);
+    saveLayout(layoutValue(next));
   };
+
+  const [selection, setSelection] = useState<FolderSelection | null>(null);
+  const [errors, setErrors] = useState<ShownError[]>([]);
+  const nextErrorId = useRef(1);
+  const showError = useCallback((error: HeronErrorData) => {
+    // The same failure twice is one bar, not two.
+    setErrors((all) => (all.some((e) => e.error.code === error.code && e.error.message === error.message) ? all : [...all.slice(-2), { id: nextErrorId.current++, error }]));
+  }, []);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const online = useNavigatorOnline();
+  // Dates say "today" by the clock; a minute is fine enough for the list.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const folders = useLiveQuery<Folder[]>(() => (selection ? foldersOf(db, selection.accountId) : []), [db, selection?.accountId]) ?? [];
+  const currentFolder = folders.find((f) => f.path === selection?.path);
+  const pendingCount = useLiveQuery(() => db.pendingChanges.count(), [db]) ?? 0;
+
+  // Opening a folder asks the engine to sync it now; failures show through the account's status.
+  const open = useCallback(
+    (next: FolderSelection) => {
+      setSelection(next);
+      saveLastFolder({ accountId: next.accountId, path: next.path });
+      // Without its password the account cannot sync; asking would only replace the password prompt with an error.
+      if (accounts.find((a) => a.id === next.accountId)?.passwordStorage === 'none') return;
+      engine.openFolder(next.accountId, next.path).catch(() => undefined);
+    },
+    [engine, saveLastFolder, accounts],
+  );
+
+  // The folder open last time, else the first account's inbox, as soon as the store has it.
+  const firstAccount = accounts[0]?.id;
+  const initial = useLiveQuery(async () => {
+    if (lastFolder === undefined) return undefined;
+    const wanted = lastFolder && accounts.some((a) => a.id === lastFolder.accountId) ? await db.folders.get([lastFolder.accountId, lastFolder.path]) : undefined;
+    if (wanted) return wanted;
+    return firstAccount ? ((await foldersOf(db, firstAccount)).find((f) => f.specialUse === 'inbox' || f.path.toUpperCase() === 'INBOX') ?? null) : null;
+  }, [db, lastFolder, firstAccount, accounts]);
+  useEffect(() => {
+    if (selection || !initial) return;
+    open({ accountId: initial.accountId, path: initial.path, name: initial.specialUse === 'inbox' ? 'Inbox' : initial.name, total: initial.total });
+  }, [selection, initial, open]);
+
+  // A removed account takes its open folder with it.
+  useEffect(() => {
+    if (selection && !accounts.some((a) => a.id === selection.accountId)) setSelection(null);
+  }, [accounts, selection]);
+
+  const mail = useMailList({
+    db,
+    engine,
+    folder: selection,
+    folders,
+    mode: mode ?? 'conversations',
+    order: order ?? 'newest',
+    markReadOnOpen: markReadOnOpen ?? true,
+    mac: isMac,
+    onError: showError,
+  });
+
+  // A search hit opens its folder too, so the list shows where the message lives.
+  const openHit = (hit: { accountId: string; folderPath: string; uid: number }) => {
+    void Promise.all([db.folders.get([hit.accountId, hit.folderPath]), db.messages.get([hit.accountId, hit.folderPath, hit.uid])]).then(([folder, header]) => {
+      if (folder && (selection?.accountId !== folder.accountId || selection.path !== folder.path)) {
+        open({ accountId: folder.accountId, path: folder.path, name: folder.specialUse === 'inbox' ? 'Inbox' : folder.name, total: folder.total });
+      }
+      if (header) mail.openMessage(header);
+    }, (error: unknown) => showError(toErrorData(error)));
+  };
+
+  const toggleCollapsed = (key: string) => {
+    const next = new Set(collapsed);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    saveCollapsed([...next]);
+  };
+
+  // Shortcuts listen on the window so they work wherever focus is, except where keys type text or a dialog is open.
+  const runRef = useRef(mail.run);
+  useLayoutEffect(() => {
+    runRef.current = mail.run;
+  });
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      const target = event.target as HTMLElement | null;
+      const command = commandFor(event, {
+        inList: Boolean(target?.closest?.('.message-list')),
+        editing: isEditable(target),
+        onControl: isControl(target),
+        mac: isMac,
+      });
+      if (!command) return;
+      event.preventDefault();
+      runRef.current(command, { openHelp: () => setHelpOpen(true) });
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  const offline = !online || accounts.some((a) => isUnreachable(statuses[a.id]));
+  const listMode = mode ?? 'conversations';
+  const sortOrder = order ?? 'newest';
+  const folderTitle = selection ? (currentFolder?.specialUse === 'inbox' ? 'Inbox' : (currentFolder?.name ?? selection.name)) : 'No folder';
+
   return (
-    <div className="mail-window">
-      <nav className="sidebar" aria-label="Accounts and folders">
-        {accounts.map((account) => {
-          const status = statuses[account.id];
-          return (
-            <section key={account.id} className="account" aria-label={account.email}>
-              <h2>{account.name || account.email}</h2>
-              {status?.progress && status.progress.phase !== 'idle' && <SyncStatus progress={status.progress} />}
-              {status?.state === 'needs-password' && <UnlockAccount engine={engine} account={account} />}
-              {status?.state === 'error' && status.error && <ErrorNote error={HeronError.fromData(status.error)} />}
-              <FolderPane db={db} accountId={account.id} selection={selection} onSelect={open} />
-            </section>
-          );
-        })}
-        <button type="button" onClick={onAddAccount}>
-          Add account
-        </button>
-      </nav>
-      <main className="content">
-        {selection ? (
-          <h1>
-            {selection.name} <span className="count">{selection.total} messages</span>
-          </h1>
-        ) : (
-          <p className="hint">Choose a folder.</p>
-        )}
-      </main>
+    <div className={`mail-window ${layout.arrangement}`} style={{ '--folder-width': `${layout.folderWidth}px`, '--list-width': `${layout.listWidth}px`, '--list-height': `${layout.listHeight}px` } as React.CSSProperties}>
+      <TopBar
+        db={db}
+        engine={engine}
+        accountId={selection?.accountId ?? null}
+        folderPath={selection?.path ?? null}
+        onOpenHit={openHit}
+        arrangement={layout.arrangement}
+        onArrangement={(arrangement) => commitLayout({ ...layout, arrangement })}
+        markReadOnOpen={markReadOnOpen ?? true}
+        onMarkReadOnOpen={saveMarkRead}
+        onHelp={() => setHelpOpen(true)}
+      />
+      <Notices offline={offline} pendingChanges={pendingCount} errors={errors} onDismiss={(id) => setErrors((all) => all.filter((e) => e.id !== id))} />
+      <div className="panes">
+        <nav className="sidebar" aria-label="Accounts and folders">
+          {accounts.map((account) => {
+            const status = statuses[account.id];
+            // A password not kept after a restart: the summary says so even before the engine's state arrives.
+            const needsPassword = status?.state === 'needs-password' || account.passwordStorage === 'none';
+            return (
+              <AccountFolders
+                key={account.id}
+                db={db}
+                engine={engine}
+                account={account}
+                progress={status?.progress}
+                needsPassword={needsPassword}
+                offline={isUnreachable(status)}
+                error={status?.state === 'error' && !needsPassword ? status.error : undefined}
+                selection={selection}
+                onSelect={open}
+                collapsed={collapsed}
+                onToggleCollapsed={toggleCollapsed}
+                drop={mail.dropTarget}
+              />
+            );
+          })}
+          <button type="button" className="add-account" onClick={onAddAccount}>
+            Add account
+          </button>
+        </nav>
+        <Splitter label="Resize the folder pane" pane="folderWidth" orientation="vertical" value={layout.folderWidth} onResize={(v) => setDraftLayout({ ...layout, folderWidth: v })} onCommit={(v) => commitLayout({ ...layout, folderWidth: v })} />
+        <main className="content">
+          <section className="list-pane" aria-label="Message list">
+            <div className="list-header">
+              <h1>
+                {folderTitle}
+                {currentFolder && (
+                  <span className="count">
+                    {currentFolder.total.toLocaleString()} messages{currentFolder.unread > 0 ? `, ${currentFolder.unread.toLocaleString()} unread` : ''}
+                  </span>
+                )}
+              </h1>
+              <div className="list-options">
+                <button
+                  type="button"
+                  className="tool"
+                  aria-pressed={listMode === 'conversations'}
+                  aria-label="Group by conversation"
+                  title={listMode === 'conversations' ? 'Grouped by conversation: click for single messages' : 'Single messages: click to group by conversation'}
+                  onClick={() => saveMode(listMode === 'conversations' ? 'messages' : 'conversations')}
+                >
+                  <Icon name="conversations" />
+                </button>
+                <button
+                  type="button"
+                  className="tool"
+                  aria-pressed={sortOrder === 'oldest'}
+                  aria-label="Oldest first"
+                  title={sortOrder === 'newest' ? 'Newest first: click for oldest first' : 'Oldest first: click for newest first'}
+                  onClick={() => saveOrder(sortOrder === 'newest' ? 'oldest' : 'newest')}
+                >
+                  <Icon name={sortOrder === 'newest' ? 'sort-newest' : 'sort-oldest'} />
+                </button>
+              </div>
+            </div>
+            <Toolbar
+              state={mail.toolbar}
+              folders={folders}
+              currentPath={selection?.path ?? null}
+              moveOpen={mail.moveOpen}
+              onMoveOpenChange={mail.setMoveOpen}
+              onSelectAll={mail.actions.selectAll}
+              onArchive={mail.actions.archive}
+              onDelete={mail.actions.remove}
+              onToggleFlag={mail.actions.toggleFlag}
+              onMarkRead={mail.actions.markRead}
+              onMarkUnread={mail.actions.markUnread}
+              onMove={mail.actions.move}
+            />
+            {selection ? (
+              <MessageList
+                ref={mail.listHandle}
+                list={mail.list}
+                selection={mail.selection}
+                openedKey={mail.openedKey}
+                label={`Messages in ${folderTitle}`}
+                now={now}
+                onVisibleChange={mail.onVisibleChange}
+                onRowClick={mail.onRowClick}
+                onRowDragStart={mail.onRowDragStart}
+                onRowDragEnd={mail.onRowDragEnd}
+              />
+            ) : (
+              <p className="hint empty">Choose a folder.</p>
+            )}
+          </section>
+          {layout.arrangement === 'columns' ? (
+            <Splitter label="Resize the message list" pane="listWidth" orientation="vertical" value={layout.listWidth} onResize={(v) => setDraftLayout({ ...layout, listWidth: v })} onCommit={(v) => commitLayout({ ...layout, listWidth: v })} />
+          ) : (
+            <Splitter label="Resize the message list" pane="listHeight" orientation="horizontal" value={layout.listHeight} onResize={(v) => setDraftLayout({ ...layout, listHeight: v })} onCommit={(v) => commitLayout({ ...layout, listHeight: v })} />
+          )}
+          <ReaderPane db={db} engine={engine} info={info} accounts={accounts} opened={mail.opened} selectedCount={mail.selection.keys.length} />
+        </main>
+      </div>
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }

@@ -6,6 +6,8 @@ import { touchesMessages, validateBatch } from './batch-validation';
 import type { HeronDb, MessageKey } from './db';
 import { dropFolderMessages, refreshFolderCounts, removeFolder, upsertFolders } from './folder-rows';
 import { overlayPendingChanges } from './pending-overlay';
+import { TermChanges } from './search-index';
+import { withHeaderWords } from './search-words';
 import { toStoreError } from './store-error';
 import { loadStoredThreads, messagesOfThread, moveThreadLinks, writeThreadLinks } from './thread-lookup';
 import { ThreadTally } from './thread-rows';
@@ -74,7 +76,8 @@ async function upsertMessages(db: HeronDb, batch: SyncBatch, path: string, chang
     for (const row of rows) changes.set(row, { ...row, threadId: into }, row.folderPath, row.uid, false);
   }
   arriving.forEach((m, i) => {
-    const row: MessageHeader = { ...withFlags(m, m.flags), threadId: plan.threadIds[i] as string };
+    // Search words come from the header; body words already indexed for this message are kept (the body is not re-sent).
+    const row: MessageHeader = withHeaderWords({ ...withFlags(m, m.flags), threadId: plan.threadIds[i] as string }, existing[i]);
     changes.set(existing[i], row, path, m.uid);
   });
 }
@@ -130,6 +133,7 @@ async function overlayPending(db: HeronDb, batch: SyncBatch, path: string, chang
 async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges, tally: ThreadTally): Promise<number> {
   const puts: MessageHeader[] = [];
   const deletes: MessageKey[] = [];
+  const terms = new TermChanges();
   let counted = 0;
   for (const { before, after, fromBatch } of changes.byKey.values()) {
     if (after) puts.push(after);
@@ -137,12 +141,14 @@ async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes
     else continue;
     if (fromBatch) counted += 1;
     tally.change(before, after);
+    terms.change(before, after);
   }
   const removed = batch.removedUids ?? [];
   const { accountId } = batch;
   await Promise.all([
     db.messages.bulkPut(puts),
     db.messages.bulkDelete(deletes),
+    terms.write(db.searchTerms),
     // Bodies and attachments may be cached for UIDs whose header is already gone; delete them regardless.
     db.bodies.bulkDelete(removed.map((uid): MessageKey => [accountId, path, uid])),
     ...removed.map((uid) =>
@@ -172,7 +178,7 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
   try {
     committed = await conn.transaction(
       'rw',
-      [conn.folders, conn.messages, conn.bodies, conn.attachments, conn.threads, conn.threadLinks, conn.syncCursors, conn.pendingChanges],
+      [conn.folders, conn.messages, conn.bodies, conn.attachments, conn.threads, conn.threadLinks, conn.syncCursors, conn.pendingChanges, conn.searchTerms],
       async (tx): Promise<Committed> => {
         // Read from the live IDBTransaction, not from our own option, so the ack reports what IndexedDB was asked for.
         const observed = tx.idbtrans.durability ?? conn.durability;

@@ -5,6 +5,8 @@ import { HeronError } from '../../shared/errors';
 import type { AttachmentMeta, MessageBody } from '../../shared/model';
 import type { HeronDb } from './db';
 import type { AttachmentRow, BodyRow } from './rows';
+import { TermChanges } from './search-index';
+import { withBodyWords } from './search-words';
 import { toStoreError } from './store-error';
 
 /** A message's attachment rows: a range of the [accountId+folderPath+uid+partId] primary key. */
@@ -16,8 +18,8 @@ function attachmentsOf(db: HeronDb, accountId: string, folderPath: string, uid: 
 
 /** Field by field, so whatever else an RPC message carried never lands in the store. */
 function toBodyRow(body: MessageBody): BodyRow {
-  const { accountId, folderPath, uid, text, html, inlineParts, parseError, size, fetchedAt } = body;
-  return { accountId, folderPath, uid, text, html, inlineParts, parseError, size, fetchedAt };
+  const { accountId, folderPath, uid, text, html, inlineParts, parseError, authResults, size, fetchedAt } = body;
+  return { accountId, folderPath, uid, text, html, inlineParts, parseError, ...(Array.isArray(authResults) ? { authResults } : {}), size, fetchedAt };
 }
 
 function toAttachmentRow(body: MessageBody, meta: AttachmentMeta): AttachmentRow {
@@ -51,25 +53,34 @@ export function previewOf(text: string | null): string {
 }
 
 /**
- * Stores bodies and their attachment lists in one transaction, and gives each message that had no preview
- * one from its text: headers arrive without body bytes, so the preview is filled once the body is here. A body stored again (fetched anew) replaces
+ * Stores bodies and their attachment lists in one transaction, adds each body's words to its message's search
+ * words, and gives each message that had no preview one from its text: headers arrive without body bytes, so
+ * the preview is filled once the body is here. A body stored again (fetched anew) replaces
  * the old one completely, attachments included, so a re-parse never leaves parts that no longer exist.
  */
 export async function putBodies(db: HeronDb, bodies: readonly MessageBody[]): Promise<void> {
   if (bodies.length === 0) return;
   validate(bodies);
   try {
-    await db.transaction('rw', [db.bodies, db.attachments, db.messages], async () => {
+    await db.transaction('rw', [db.bodies, db.attachments, db.messages, db.searchTerms], async () => {
       await Promise.all(bodies.map((body) => attachmentsOf(db, body.accountId, body.folderPath, body.uid).delete()));
       const headers = await db.messages.bulkGet(bodies.map((b): [string, string, number] => [b.accountId, b.folderPath, b.uid]));
-      const previewed = headers.flatMap((header, i) => {
-        const preview = previewOf(bodies[i]?.text ?? null);
-        return header && !header.preview && preview ? [{ ...header, preview }] : [];
+      const indexedAt = Date.now();
+      const terms = new TermChanges();
+      // Every row with a body here gets the body's words in the same transaction: a cached body is a searchable one.
+      const indexed = headers.flatMap((header, i) => {
+        const body = bodies[i] as MessageBody;
+        const preview = previewOf(body.text);
+        if (!header) return [];
+        const row = withBodyWords(!header.preview && preview ? { ...header, preview } : header, body, indexedAt);
+        terms.change(header, row);
+        return [row];
       });
       await Promise.all([
         db.bodies.bulkPut(bodies.map(toBodyRow)),
         db.attachments.bulkPut(bodies.flatMap((body) => body.attachments.map((meta) => toAttachmentRow(body, meta)))),
-        db.messages.bulkPut(previewed),
+        db.messages.bulkPut(indexed),
+        terms.write(db.searchTerms),
       ]);
     });
   } catch (error) {

@@ -1,8 +1,8 @@
 // The Heron store: one Dexie database per origin, with a second connection to it that commits with strict durability.
 
 import { Dexie, type DexieOptions, type Table } from 'dexie';
-import type { AccountSummary, Folder, MessageHeader, SyncCursor } from '../../shared/model';
-import type { AttachmentRow, BodyRow, DraftRow, OutboxRow, PendingChangeRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
+import type { AccountSummary, Folder, SyncCursor } from '../../shared/model';
+import type { AttachmentRow, BodyRow, DraftRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
 import { declareSchema } from './schema';
 
 export type FolderKey = [accountId: string, path: string];
@@ -11,6 +11,7 @@ export type AttachmentKey = [accountId: string, folderPath: string, uid: number,
 export type ThreadKey = [accountId: string, threadId: string];
 export type CursorKey = [accountId: string, folderPath: string];
 export type ThreadLinkKey = [accountId: string, messageId: string];
+export type SearchTermKey = [accountId: string, folderPath: string, word: string, seg: number];
 
 export type Durability = 'default' | 'strict' | 'relaxed';
 
@@ -32,7 +33,7 @@ export class HeronDb extends Dexie {
   /** Display data only: the engine keeps passwords and tokens, and putAccounts copies only AccountSummary fields. */
   declare readonly accounts: Table<AccountSummary, string>;
   declare readonly folders: Table<Folder, FolderKey>;
-  declare readonly messages: Table<MessageHeader, MessageKey>;
+  declare readonly messages: Table<MessageRow, MessageKey>;
   declare readonly bodies: Table<BodyRow, MessageKey>;
   declare readonly attachments: Table<AttachmentRow, AttachmentKey>;
   declare readonly threads: Table<ThreadRow, ThreadKey>;
@@ -42,6 +43,7 @@ export class HeronDb extends Dexie {
   declare readonly drafts: Table<DraftRow, string>;
   declare readonly settings: Table<SettingRow, string>;
   declare readonly pendingChanges: Table<PendingChangeRow, string>;
+  declare readonly searchTerms: Table<SearchTermRow, SearchTermKey>;
 
   readonly durability: Durability;
   private readonly connectOptions: HeronDbOptions;

@@ -3,6 +3,7 @@
 import { Dexie } from 'dexie';
 import type { Folder } from '../../shared/model';
 import type { CursorKey, FolderKey, HeronDb } from './db';
+import { folderTerms } from './search-index';
 import type { ThreadTally } from './thread-rows';
 
 function folderRange(accountId: string, path: string): [unknown[], unknown[]] {
@@ -40,6 +41,8 @@ export async function dropFolderMessages(db: HeronDb, accountId: string, path: s
       .where('[accountId+folderPath+uid+partId]')
       .between([accountId, path, Dexie.minKey, Dexie.minKey], [accountId, path, Dexie.maxKey, Dexie.maxKey], true, true)
       .delete(),
+    // The folder's search terms name only its own messages: one range, no need to read the rows' words.
+    folderTerms(db, accountId, path).delete(),
   ]);
   return dropped;
 }

@@ -8,6 +8,7 @@ import type { HeronDb, MessageKey } from './db';
 import { refreshFolderCounts } from './folder-rows';
 import { editFlags, pendingRowsOf, removesMessages, withFlags, withoutThread } from './pending-overlay';
 import type { PendingChangeRow, ServerCopy } from './rows';
+import { TermChanges } from './search-index';
 import { toStoreError } from './store-error';
 import { ThreadTally } from './thread-rows';
 
@@ -51,7 +52,7 @@ export async function queueChange(db: HeronDb, input: QueueChangeInput): Promise
   try {
     return await db.transaction(
       'rw',
-      [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.syncCursors, db.pendingChanges],
+      [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.syncCursors, db.pendingChanges, db.searchTerms],
       async (): Promise<QueuedChange> => {
         const [folder, cursor, queue, rows] = await Promise.all([
           db.folders.get([accountId, folderPath]),
@@ -75,10 +76,15 @@ export async function queueChange(db: HeronDb, input: QueueChangeInput): Promise
           present.forEach((row, i) => tally.change(row, updated[i] as MessageHeader));
           await db.messages.bulkPut(updated);
         } else {
-          for (const row of present) tally.remove(row);
+          const terms = new TermChanges();
+          for (const row of present) {
+            tally.remove(row);
+            terms.change(row, null);
+          }
           const keys = uids.map((uid): MessageKey => [accountId, folderPath, uid]);
           await Promise.all([
             db.messages.bulkDelete(keys),
+            terms.write(db.searchTerms),
             db.bodies.bulkDelete(keys),
             ...uids.map((uid) =>
               db.attachments

@@ -1,4 +1,4 @@
-// Row types for the store's tables that shared/model.ts does not define (bodies, attachments, threads, thread links, outbox, drafts, settings, pending changes).
+// Row types for the store's tables that shared/model.ts does not define (message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, settings, pending changes).
 
 import type { Address, AttachmentMeta, Flag, MessageBody, MessageHeader, PendingChange } from '../../shared/model';
 import type { HeronErrorData } from '../../shared/errors';
@@ -9,6 +9,37 @@ import type { HeronErrorData } from '../../shared/errors';
  * sanitized when shown, never when stored, so a better sanitizer can rerun.
  */
 export type BodyRow = Omit<MessageBody, 'attachments'>;
+
+/**
+ * A message as the store keeps it: the header plus its search tokens (store-only, never sent by the engine).
+ * The fields are optional in the type only so a plain MessageHeader can still be written where no words
+ * change (a flag edit spreads the stored row and keeps them); every row applyBatch or putBodies writes has them.
+ */
+export interface MessageRow extends MessageHeader {
+  /**
+   * Search tokens (not indexed here: searchTerms is the index, and these say which of its rows to edit when the
+   * message changes or goes): header words first, then body words not already among them.
+   */
+  words?: string[];
+  /** How many of `words` are header words; the rest came from the body and survive a header re-sync. */
+  headerWords?: number;
+  /** When the cached body's words were added (putBodies); absent while only the header is searchable. */
+  bodyIndexedAt?: number;
+}
+
+/**
+ * One word's postings in one folder, for one slice of UIDs (search-index.ts): parallel arrays, a message's UID
+ * and date at the same position, so a query ranks hits newest first without reading a message row.
+ */
+export interface SearchTermRow {
+  accountId: string;
+  folderPath: string;
+  word: string;
+  /** floor(uid / TERM_SEGMENT_UIDS). */
+  seg: number;
+  uids: Uint32Array;
+  dates: Float64Array;
+}
 
 /**
  * One attachment of a cached body, as listed: metadata only. The bytes are fetched on demand; if they are

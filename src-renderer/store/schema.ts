@@ -1,6 +1,10 @@
 // The store's versioned IndexedDB layout: every schema version Heron has shipped, and how each upgrades the one before.
 
 import type { Dexie, Transaction } from 'dexie';
+import { MAX_BODY_CHARS } from '../../shared/search-tokens';
+import type { BodyRow, MessageRow } from './rows';
+import { TermChanges } from './search-index';
+import { withBodyWords, withHeaderWords } from './search-words';
 
 export interface SchemaVersion {
   version: number;
@@ -52,15 +56,46 @@ const V2: SchemaVersion = {
 };
 
 /**
+ * Version 3: local search. searchTerms holds, per folder and word, the UIDs and dates of the messages with that
+ * word (search-index.ts says why not a multiEntry index); its key [accountId+folderPath+word+seg] makes a word,
+ * a word prefix and a whole folder each one range. Message rows gain `words` (unindexed), from which the terms
+ * of a changed or removed message are found. The upgrade fills both for every stored message, body words
+ * included for bodies cached before this version, so a cached body is always a searched one.
+ */
+const V3: SchemaVersion = {
+  version: 3,
+  stores: { searchTerms: '[accountId+folderPath+word+seg]' },
+  upgrade: async (tx) => {
+    const bodies = new Map<string, Pick<BodyRow, 'text' | 'html'>>();
+    const keyOf = (r: { accountId: string; folderPath: string; uid: number }) => `${r.accountId}\u0000${r.folderPath}\u0000${r.uid}`;
+    // Only the part of each body words are read from is held (bodies may be megabytes; HTML only when there is no text).
+    const head = (value: string | null) => (value === null ? null : value.slice(0, MAX_BODY_CHARS));
+    await tx.table('bodies').each((body: BodyRow) => void bodies.set(keyOf(body), { text: head(body.text), html: body.text === null ? head(body.html) : null }));
+    const now = Date.now();
+    const terms = new TermChanges();
+    await tx
+      .table('messages')
+      .toCollection()
+      .modify((row: MessageRow) => {
+        const body = bodies.get(keyOf(row));
+        const headed = withHeaderWords(row, null);
+        Object.assign(row, body ? withBodyWords(headed, body, now) : headed);
+        terms.change(null, row);
+      });
+    await terms.write(tx.table('searchTerms'));
+  },
+};
+
+/**
  * Every version ever released, oldest first. To change the schema, never edit a released entry: append
  * one that lists only the tables it changes (each with its full new spec) and, if old rows need new
- * fields, an upgrade, for example version 2 adding a `*words` search index to messages with an upgrade
- * that fills `words` through `tx.table('messages').toCollection().modify(...)`. Dexie runs every missing
+ * fields, an upgrade, as version 3 adds searchTerms with an upgrade that fills `words` through
+ * `tx.table('messages').toCollection().modify(...)`. Dexie runs every missing
  * version in order inside one versionchange transaction, so a store an old build left at version 1
  * reaches the latest in one step, or stays at version 1 if an upgrade fails. The schema test opens a
  * version-1 store with such a version 2 to keep this recipe honest.
  */
-export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2];
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2, V3];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
 

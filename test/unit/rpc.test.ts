@@ -63,6 +63,9 @@ function engineStub(): EngineApi {
     openFolder: unused,
     fetchBody: unused,
     fetchAttachment: unused,
+    searchServer: unused,
+    fetchHeaders: unused,
+    fetchSource: unused,
     replayChanges: unused,
     openExternal: unused,
   };

@@ -28,3 +28,10 @@ export function folderTree(folders: Folder[]): FolderNode[] {
   };
   return sort(roots);
 }
+
+/** A folder's name as people know it: "Inbox" for the inbox, nested ones with their parents ("Archive / 2024"). */
+export function folderLabel(folder: Folder): string {
+  if (folder.specialUse === 'inbox' || folder.path.toUpperCase() === 'INBOX') return 'Inbox';
+  if (!folder.delimiter || !folder.parentPath) return folder.name;
+  return folder.path.split(folder.delimiter).join(' / ');
+}

@@ -1,0 +1,43 @@
+// The reader pane: the open message through the reader feature, or a quiet hint when none (or several) are chosen.
+
+import type { AppInfo, EngineApi } from '../../shared/contract';
+import type { AccountSummary } from '../../shared/model';
+import { Reader } from '../features/reader/Reader';
+import type { HeronDb } from '../store/db';
+import type { OpenedMessage } from './use-mail-list';
+
+interface Props {
+  db: HeronDb;
+  engine: EngineApi;
+  info: AppInfo;
+  accounts: readonly AccountSummary[];
+  opened: OpenedMessage | null;
+  selectedCount: number;
+}
+
+export function ReaderPane({ db, engine, info, accounts, opened, selectedCount }: Props) {
+  const account = opened ? accounts.find((a) => a.id === opened.accountId) : undefined;
+  let content: React.ReactNode;
+  if (selectedCount > 1) {
+    content = (
+      <div className="reader-empty">
+        <p>{selectedCount.toLocaleString()} messages selected</p>
+        <p className="hint">Archive, delete, flag or move them with the buttons above the list, or drag them onto a folder.</p>
+      </div>
+    );
+  } else if (opened && account) {
+    content = <Reader key={`${opened.accountId}/${opened.folderPath}/${opened.uid}`} db={db} engine={engine} info={info} account={account} folderPath={opened.folderPath} uid={opened.uid} />;
+  } else {
+    content = (
+      <div className="reader-empty">
+        <p>No message open</p>
+        <p className="hint">Choose a message, or move with j and k and open it with Enter. Press ? for all shortcuts.</p>
+      </div>
+    );
+  }
+  return (
+    <section className="reader-pane" aria-label="Reading pane">
+      {content}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+// One account in the folder pane: its name (collapsible), offline badge, sync progress, password prompt or error, then its folders.
+
+import type { EngineApi } from '../../../shared/contract';
+import { HeronError, type HeronErrorData } from '../../../shared/errors';
+import type { AccountSummary, SyncProgress } from '../../../shared/model';
+import type { HeronDb } from '../../store/db';
+import { ErrorNote } from '../accounts/ErrorNote';
+import { UnlockAccount } from '../accounts/UnlockAccount';
+import { Icon } from '../layout/icons';
+import { FolderPane, type FolderDropTarget, type FolderSelection } from './FolderPane';
+import { SyncStatus } from './SyncStatus';
+
+interface Props {
+  db: HeronDb;
+  engine: EngineApi;
+  account: AccountSummary;
+  progress: SyncProgress | undefined;
+  needsPassword: boolean;
+  /** The server cannot be reached: shown as a calm badge, not as an error. */
+  offline: boolean;
+  error: HeronErrorData | undefined;
+  selection: FolderSelection | null;
+  onSelect: (selection: FolderSelection) => void;
+  collapsed: ReadonlySet<string>;
+  onToggleCollapsed: (key: string) => void;
+  drop: FolderDropTarget;
+}
+
+export const accountCollapseKey = (accountId: string) => `account\u0000${accountId}`;
+
+export function AccountFolders({ db, engine, account, progress, needsPassword, offline, error, selection, onSelect, collapsed, onToggleCollapsed, drop }: Props) {
+  const key = accountCollapseKey(account.id);
+  const closed = collapsed.has(key);
+  const name = account.name || account.email;
+  return (
+    <section className="account" aria-label={account.email}>
+      <h2>
+        <button type="button" className="account-toggle" aria-expanded={!closed} onClick={() => onToggleCollapsed(key)} title={account.email}>
+          <Icon name={closed ? 'chevron-right' : 'chevron-down'} size={14} />
+          <span>{name}</span>
+        </button>
+        {offline && (
+          <span className="badge offline" title="The server cannot be reached; changes wait until it can.">
+            <Icon name="offline" size={13} />
+            Offline
+          </span>
+        )}
+      </h2>
+      {progress && progress.phase !== 'idle' && <SyncStatus progress={progress} />}
+      {needsPassword && <UnlockAccount engine={engine} account={account} />}
+      {error && !offline && <ErrorNote error={HeronError.fromData(error)} />}
+      {!closed && <FolderPane db={db} accountId={account.id} selection={selection} onSelect={onSelect} collapsed={collapsed} onToggleCollapsed={onToggleCollapsed} drop={drop} />}
+    </section>
+  );
+}
