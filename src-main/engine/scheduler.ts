@@ -165,19 +165,36 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     runtime.retryTimer.unref();
   }
 
-  /** One sync per key at a time: a second request joins the one under way. */
-  function once(key: string, work: () => Promise<void>): Promise<void> {
+  const followUps = new Map<string, Promise<void>>();
+
+  /**
+   * One run per key at a time. A request made while one runs may be about something that run already read
+   * past (a flag changed, a change queued), so it gets one follow-up run after the current one, shared by
+   * every request made meanwhile; never just the old run's result.
+   */
+  function coalesced(key: string, work: () => Promise<void>): Promise<void> {
+    const start = () => {
+      const job = work().finally(() => running.delete(key));
+      running.set(key, job);
+      return job;
+    };
     const current = running.get(key);
-    if (current) return current;
-    const job = work().finally(() => running.delete(key));
-    running.set(key, job);
-    return job;
+    if (!current) return start();
+    let next = followUps.get(key);
+    if (!next) {
+      next = current.catch(() => undefined).then(() => {
+        followUps.delete(key);
+        return running.get(key) ?? start();
+      });
+      followUps.set(key, next);
+    }
+    return next;
   }
 
-  const syncNow = (account: AccountRecord) => once(account.id, () => run(account));
+  const syncNow = (account: AccountRecord) => coalesced(account.id, () => run(account));
 
   function syncFolderNow(account: AccountRecord, folderPath: string): Promise<void> {
-    return once(`${account.id}\u0000${folderPath}`, async () => {
+    return coalesced(`${account.id}\u0000${folderPath}`, async () => {
       if (account.incoming.protocol !== 'imap') return;
       try {
         const ctx = contextFor(account);
@@ -196,34 +213,15 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     for (const path of result.touchedFolders) await syncOneFolder(ctx, path, false);
   }
 
-  const followUps = new Map<string, Promise<void>>();
-
-  /**
-   * A replay asked for while one runs may concern a change queued after that run read the queue, so it gets
-   * one follow-up run after the current one (shared by everyone who asked meanwhile), never just the old run.
-   */
   function replayNow(account: AccountRecord): Promise<void> {
-    const key = `${account.id}\u0000replay`;
-    const start = () =>
-      once(key, async () => {
-        if (account.incoming.protocol !== 'imap') return;
-        try {
-          await replay(account, contextFor(account));
-        } catch (error) {
-          throw reportError(account, error);
-        }
-      });
-    const current = running.get(key);
-    if (!current) return start();
-    let next = followUps.get(key);
-    if (!next) {
-      next = current.catch(() => undefined).then(() => {
-        followUps.delete(key);
-        return start();
-      });
-      followUps.set(key, next);
-    }
-    return next;
+    return coalesced(`${account.id}\u0000replay`, async () => {
+      if (account.incoming.protocol !== 'imap') return;
+      try {
+        await replay(account, contextFor(account));
+      } catch (error) {
+        throw reportError(account, error);
+      }
+    });
   }
 
   async function syncAll(): Promise<void> {

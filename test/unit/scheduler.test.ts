@@ -54,13 +54,15 @@ describe('sync scheduler', () => {
     );
   });
 
-  it('joins a second request for the same account to the sync under way', async () => {
+  it('answers requests made during a sync with one follow-up sync, shared by all of them', async () => {
     const h = harness();
     h.attach();
-    const [a, b] = [h.scheduler.syncNow(popAccount), h.scheduler.syncNow(popAccount)];
-    assert.equal(a, b);
-    await a;
-    assert.equal(h.batches.length, 1);
+    const first = h.scheduler.syncNow(popAccount);
+    const [b, c] = [h.scheduler.syncNow(popAccount), h.scheduler.syncNow(popAccount)];
+    assert.notEqual(first, b, 'a request during a sync is not answered by the sync that may have missed it');
+    assert.equal(b, c, 'requests made meanwhile share one follow-up');
+    await Promise.all([first, b, c]);
+    assert.equal(h.batches.length, 2);
   });
 
   it('asks for the password when none is kept, as needs-password and auth-failed', async () => {
