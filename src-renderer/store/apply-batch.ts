@@ -77,7 +77,9 @@ async function upsertMessages(db: HeronDb, batch: SyncBatch, path: string, chang
   }
   arriving.forEach((m, i) => {
     // Search words come from the header; body words already indexed for this message are kept (the body is not re-sent).
-    const row: MessageHeader = withHeaderWords({ ...withFlags(m, m.flags), threadId: plan.threadIds[i] as string }, existing[i]);
+    // Headers arrive without body bytes: a preview made earlier from the cached body must survive a re-sent header.
+    const preview = m.preview || existing[i]?.preview || '';
+    const row: MessageHeader = withHeaderWords({ ...withFlags(m, m.flags), preview, threadId: plan.threadIds[i] as string }, existing[i]);
     changes.set(existing[i], row, path, m.uid);
   });
 }

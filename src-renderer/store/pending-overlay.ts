@@ -3,7 +3,7 @@
 import { Dexie } from 'dexie';
 import type { Flag, LocalChange, MessageHeader } from '../../shared/model';
 import type { HeronDb } from './db';
-import type { PendingChangeRow } from './rows';
+import type { MessageRow, PendingChangeRow } from './rows';
 
 /** Moves, deletes and archives take messages out of their folder; flag changes leave them in place. */
 export function removesMessages(change: LocalChange): boolean {
@@ -27,7 +27,8 @@ export function sameFlags(a: readonly Flag[], b: readonly Flag[]): boolean {
 }
 
 export function withoutThread(row: MessageHeader): Omit<MessageHeader, 'threadId'> {
-  const { threadId: _threadId, ...header } = row;
+  // Search fields stay behind too (a body's words can be thousands): a copy put back goes through applyBatch, which recomputes them.
+  const { threadId: _threadId, words: _words, headerWords: _headerWords, bodyIndexedAt: _bodyIndexedAt, ...header } = row as MessageRow;
   return header;
 }
 

@@ -54,11 +54,14 @@ export function toHeader(row: MessageRow): MessageHeader {
   return header;
 }
 
-/** The folders a scope spans, from the folder rows (each folder's terms are a range of their own). */
+/**
+ * The folders a scope spans, from the folder rows (each folder's terms are a range of their own). Empty ones
+ * are left out: an account has many (Junk, Drafts, containers), and each would cost reads for nothing.
+ */
 async function foldersIn(db: HeronDb, scope: SearchScope): Promise<Folder[]> {
   if (scope.accountId !== undefined && scope.folderPath !== undefined) return [[scope.accountId, scope.folderPath]];
-  const keys = await (scope.accountId === undefined ? db.folders.toCollection() : db.folders.where('accountId').equals(scope.accountId)).primaryKeys();
-  return keys.filter(([, path]) => scope.folderPath === undefined || path === scope.folderPath);
+  const rows = await (scope.accountId === undefined ? db.folders.toCollection() : db.folders.where('accountId').equals(scope.accountId)).toArray();
+  return rows.filter((f) => f.total > 0 && (scope.folderPath === undefined || f.path === scope.folderPath)).map((f): Folder => [f.accountId, f.path]);
 }
 
 const postingCount = (rows: readonly SearchTermRow[]): number => rows.reduce((sum, row) => sum + row.uids.length, 0);

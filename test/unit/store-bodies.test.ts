@@ -194,3 +194,18 @@ test('a stored body gives its message a preview, once, from the text', async () 
   assert.equal((await db.messages.get(['a1', 'INBOX', 9]))?.preview, preview, 'an existing preview is kept');
   db.close();
 });
+
+test('a header sent again (resync) keeps the preview made from the cached body', async () => {
+  const db = new HeronDb(`heron-preview-keep-${randomUUID()}`, { indexedDB, IDBKeyRange });
+  const header = {
+    accountId: 'a1', folderPath: 'INBOX', uid: 3, date: 1, subject: 's', from: [], to: [], cc: [], messageId: '<k@x>', inReplyTo: null,
+    references: [], flags: [], unread: 1 as const, flagged: 0 as const, size: 10, hasAttachments: false, preview: '',
+  };
+  await applyBatch(db, { accountId: 'a1', folders: [], folderPath: 'INBOX', upsertMessages: [header] });
+  await putBodies(db, [{ accountId: 'a1', folderPath: 'INBOX', uid: 3, text: 'Body words here', html: null, attachments: [], inlineParts: {}, parseError: null, size: 10, fetchedAt: 1 }]);
+  await applyBatch(db, { accountId: 'a1', folderPath: 'INBOX', upsertMessages: [{ ...header, flags: ['\\Seen'], unread: 0 }] });
+  const row = await db.messages.get(['a1', 'INBOX', 3]);
+  assert.equal(row?.preview, 'Body words here');
+  assert.equal(row?.unread, 0);
+  db.close();
+});

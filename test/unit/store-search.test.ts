@@ -228,7 +228,7 @@ describe('schema version 3', () => {
       { ...header(1, { subject: 'Old invoice' }), threadId: 't1' },
       { ...header(2, { subject: 'Trip to Zürich' }), threadId: 't2' },
     ]);
-    await v2.table('folders').put(folder('INBOX'));
+    await v2.table('folders').put({ ...folder('INBOX'), total: 2 });
     const { attachments: _attachments, ...bodyRow } = body(2, 'Bring the passport.');
     await v2.table('bodies').put(bodyRow);
     v2.close();
