@@ -34,9 +34,15 @@ function stateOf(mailbox: MailboxObject): MailboxState {
   return { uidValidity: Number(mailbox.uidValidity), uidNext: mailbox.uidNext, exists: mailbox.exists, highestModseq: modseq };
 }
 
-/** Runs `work` with the folder selected read-only (EXAMINE), so syncing never changes \Seen or anything else. */
-function inFolder<T>(ctx: FolderSyncContext, path: string, work: (client: ImapFlow, state: MailboxState) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with the folder selected read-only (EXAMINE), so syncing never changes \Seen or anything else.
+ * `fresh` re-selects a folder that is still selected from an earlier job: the counters imapflow keeps for a
+ * selected folder (HIGHESTMODSEQ above all) are not updated by changes other clients make meanwhile, and
+ * reading them stale would hide those changes.
+ */
+function inFolder<T>(ctx: FolderSyncContext, path: string, work: (client: ImapFlow, state: MailboxState) => Promise<T>, fresh = false): Promise<T> {
   return ctx.session.withClient(async (client) => {
+    if (fresh && client.mailbox && (client.mailbox as MailboxObject).path === path) await client.mailboxClose();
     const lock = await client.getMailboxLock(path, { readOnly: true });
     try {
       return await work(client, stateOf(client.mailbox as MailboxObject));
@@ -94,7 +100,7 @@ async function initialSync(ctx: FolderSyncContext, path: string, reset: boolean)
       cursor: cursorOf(ctx.accountId, path, state, rest > 0 ? (newest[0] as number) : null, state.exists),
     });
     ctx.progress(path, 'newest', headers.length, uids.length);
-  });
+  }, true);
 }
 
 /** Fetches what is below the cursor's backfill mark, newest first, one committed batch at a time (so it resumes). */
@@ -176,7 +182,7 @@ async function incremental(ctx: FolderSyncContext, path: string, cursor: SyncCur
     const changed = arrived.length + flagChanges.length + removedUids.length;
     ctx.progress(path, 'changes', changed, changed);
     return next;
-  });
+  }, true);
 }
 
 export interface FolderSyncOptions {
@@ -187,7 +193,7 @@ export interface FolderSyncOptions {
 /** Brings one folder up to date. Safe to interrupt anywhere: the store's cursor only moves with committed data. */
 export async function syncFolder(ctx: FolderSyncContext, path: string, options: FolderSyncOptions): Promise<void> {
   let cursor = await ctx.renderer.getSyncCursor(ctx.accountId, path);
-  const validity = await inFolder(ctx, path, async (_client, state) => state.uidValidity);
+  const validity = await inFolder(ctx, path, async (_client, state) => state.uidValidity, true);
   if (!cursor || cursor.uidValidity !== validity) {
     await initialSync(ctx, path, cursor !== null);
     cursor = await ctx.renderer.getSyncCursor(ctx.accountId, path);

@@ -191,6 +191,26 @@ describe('IMAP sync', () => {
     }
   });
 
+  it('a folder synced again while still selected from the last sync sees flags another client changed meanwhile', async () => {
+    const h = harness();
+    const other = await otherClient();
+    try {
+      await syncImapAccount(h.ctx);
+      await syncOneFolder(h.ctx, 'INBOX', false); // leaves INBOX selected on the session
+      const lock = await other.getMailboxLock('INBOX');
+      try {
+        await other.messageFlagsAdd('1:5', ['\\Flagged']);
+      } finally {
+        lock.release();
+      }
+      await syncOneFolder(h.ctx, 'INBOX', false);
+      await assertStoreEqualsServer(h, h.ctx.accountId);
+    } finally {
+      await other.logout();
+      await h.close();
+    }
+  });
+
   it('with QRESYNC, flag changes come by CHANGEDSINCE and expunges by VANISHED, without listing every UID', async () => {
     const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.imap } });
     const record = account(proxy.port, 'none');
