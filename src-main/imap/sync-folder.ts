@@ -110,21 +110,35 @@ async function backfill(ctx: FolderSyncContext, path: string, cursor: SyncCursor
   const older = await inFolder(ctx, path, (client) => searchUids(client, `1:${below - 1}`));
   const chunks = newestFirstChunks(older, BACKFILL_BATCH);
   let fetched = 0;
-  for (const [index, chunk] of chunks.entries()) {
-    // Each chunk is its own job on the connection, so opening a message elsewhere is not stuck behind a whole backfill.
-    await inFolder(ctx, path, async (client) => {
-      const headers = await fetchHeaders(client, ctx.accountId, path, uidSet(chunk));
+  // The store applies one batch while the next is fetched; batches still commit in order, one at a time, so
+  // the cursor never runs ahead of the data.
+  let storing: Promise<void> = Promise.resolve();
+  try {
+    for (const [index, chunk] of chunks.entries()) {
+      // Each chunk is its own job on the connection, so opening a message elsewhere is not stuck behind a whole backfill.
+      const headers = await inFolder(ctx, path, (client) => fetchHeaders(client, ctx.accountId, path, uidSet(chunk)));
+      await storing;
       const last = index === chunks.length - 1;
-      await ctx.renderer.applyBatch({
-        accountId: ctx.accountId,
-        folderPath: path,
-        upsertMessages: headers,
-        cursor: { ...cursor, backfillBelowUid: last ? null : (chunk[0] as number), updatedAt: Date.now() },
-      });
-      fetched += headers.length;
-      ctx.progress(path, 'backfill', fetched, older.length);
-    });
+      storing = ctx.renderer
+        .applyBatch({
+          accountId: ctx.accountId,
+          folderPath: path,
+          upsertMessages: headers,
+          cursor: { ...cursor, backfillBelowUid: last ? null : (chunk[0] as number), updatedAt: Date.now() },
+        })
+        .then(() => {
+          fetched += headers.length;
+          ctx.progress(path, 'backfill', fetched, older.length);
+        });
+      // Marked handled now: if it fails while the next fetch is on the wire, the `await storing` below reports it.
+      storing.catch(() => undefined);
+    }
+  } catch (error) {
+    // A failed fetch still lets the batch already handed to the store commit (or fail) before reporting.
+    await storing.catch(() => undefined);
+    throw error;
   }
+  await storing;
   if (chunks.length === 0) await ctx.renderer.applyBatch({ accountId: ctx.accountId, folderPath: path, cursor: { ...cursor, backfillBelowUid: null, updatedAt: Date.now() } });
 }
 
