@@ -143,7 +143,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
         ensureWatcher(account);
         // Changes made while offline go first, so the sync that follows already sees them on the server.
         await replay(account, ctx);
-        const folders = await syncImapAccount(ctx);
+        const folders = await syncImapAccount(ctx, (path, backfill) => folderPass(account, ctx, path, backfill));
         runtimeOf(account).folders = folders;
         if (account.keepBodiesDays !== null) await keepBodiesOffline(ctx, folders, account.keepBodiesDays, runtimeOf(account).closing.signal);
       }
@@ -193,13 +193,21 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
 
   const syncNow = (account: AccountRecord) => coalesced(account.id, () => run(account));
 
+  /**
+   * One pass over one folder, shared by the account round, IDLE and opening the folder: the same pass of a
+   * folder never runs twice at once (which would fetch and write the same headers twice).
+   */
+  function folderPass(account: AccountRecord, ctx: AccountSyncContext, path: string, backfill: boolean): Promise<void> {
+    return coalesced(`${account.id}\u0000${path}\u0000${backfill ? 'backfill' : 'changes'}`, () => syncOneFolder(ctx, path, backfill));
+  }
+
   function syncFolderNow(account: AccountRecord, folderPath: string): Promise<void> {
     return coalesced(`${account.id}\u0000${folderPath}`, async () => {
       if (account.incoming.protocol !== 'imap') return;
       try {
         const ctx = contextFor(account);
-        await syncOneFolder(ctx, folderPath, false);
-        await syncOneFolder(ctx, folderPath, true);
+        await folderPass(account, ctx, folderPath, false);
+        await folderPass(account, ctx, folderPath, true);
       } catch (error) {
         throw reportError(account, error);
       }
@@ -210,7 +218,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     const runtime = runtimeOf(account);
     runtime.folders ??= await refreshFolderList(ctx);
     const result = await replayChanges(ctx.session, ctx.renderer, runtime.folders);
-    for (const path of result.touchedFolders) await syncOneFolder(ctx, path, false);
+    for (const path of result.touchedFolders) await folderPass(account, ctx, path, false);
   }
 
   function replayNow(account: AccountRecord): Promise<void> {

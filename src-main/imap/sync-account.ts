@@ -48,12 +48,15 @@ export async function syncOneFolder(ctx: AccountSyncContext, path: string, backf
   }
 }
 
+/** Runs one folder's sync pass; the scheduler passes one that never runs two passes of a folder at once. */
+export type FolderSyncRunner = (path: string, backfill: boolean) => Promise<void>;
+
 /** Every folder's newest page and changes first, so each folder is usable early; then the backfill of each. Returns the folder list. */
-export async function syncImapAccount(ctx: AccountSyncContext): Promise<Folder[]> {
+export async function syncImapAccount(ctx: AccountSyncContext, runFolder: FolderSyncRunner = (path, backfill) => syncOneFolder(ctx, path, backfill)): Promise<Folder[]> {
   const listed = await refreshFolderList(ctx);
   const folders = syncOrder(listed);
-  for (const folder of folders) await syncOneFolder(ctx, folder.path, false);
-  for (const folder of folders) await syncOneFolder(ctx, folder.path, true);
+  for (const folder of folders) await runFolder(folder.path, false);
+  for (const folder of folders) await runFolder(folder.path, true);
   ctx.progress(null, 'idle', 0, 0);
   return listed;
 }
