@@ -54,7 +54,7 @@ export function previewOf(text: string | null): string {
 
 /**
  * Stores bodies and their attachment lists in one transaction, adds each body's words to its message's search
- * words, and gives each message that had no preview one from its text: headers arrive without body bytes, so
+ * words, and gives each message its preview from the body's text: headers arrive without body bytes, so
  * the preview is filled once the body is here. A body stored again (fetched anew) replaces
  * the old one completely, attachments included, so a re-parse never leaves parts that no longer exist.
  */
@@ -72,7 +72,8 @@ export async function putBodies(db: HeronDb, bodies: readonly MessageBody[]): Pr
         const body = bodies[i] as MessageBody;
         const preview = previewOf(body.text);
         if (!header) return [];
-        const row = withBodyWords(!header.preview && preview ? { ...header, preview } : header, body, indexedAt);
+        // The body is the preview's only source (headers carry none), so the newest body sets it.
+        const row = withBodyWords(preview ? { ...header, preview } : header, body, indexedAt);
         terms.change(header, row);
         return [row];
       });
