@@ -141,8 +141,9 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
       if (account.incoming.protocol === 'pop3') await ctx.renderer.applyBatch({ accountId: account.id, folders: localFolders(account.id) });
       else {
         ensureWatcher(account);
-        // Changes made while offline go first, so the sync that follows already sees them on the server.
-        await replay(account, ctx);
+        // Changes made while offline go first, so the sync that follows already sees them on the server. Through
+        // the same key as replayNow: two replays reading one queue at once would apply a change twice.
+        await coalesced(`${account.id}\u0000replay`, () => replay(account, ctx));
         const folders = await syncImapAccount(ctx, (path, backfill) => folderPass(account, ctx, path, backfill));
         runtimeOf(account).folders = folders;
         if (account.keepBodiesDays !== null) await keepBodiesOffline(ctx, folders, account.keepBodiesDays, runtimeOf(account).closing.signal);
