@@ -3,6 +3,7 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import { startLab, type Lab } from '../lab/lab';
+import { labUser, submitAccountForm, trustCertificate } from './lab-account';
 import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
 
 let lab: Lab;
@@ -15,31 +16,17 @@ test.afterAll(async () => {
   await lab?.stop();
 });
 
-function alice() {
-  const user = lab.users.find((u) => u.name === 'alice');
-  if (!user) throw new Error('the lab has no alice');
-  return user;
-}
+const alice = () => labUser(lab);
 
 async function addAliceAccount(page: Page, remember: boolean): Promise<void> {
+  await submitAccountForm(page, lab, { remember });
   const form = page.getByRole('form', { name: 'Add account' });
-  await form.getByLabel('Your name').fill('Alice Liddell');
-  await form.getByLabel('Email address').fill(alice().email);
-  await form.getByLabel('Incoming server').fill(lab.host);
-  await form.getByLabel('Incoming port').fill(String(lab.ports.imaps));
-  await form.getByLabel('Username', { exact: true }).fill(alice().name);
-  await form.getByLabel('Password', { exact: true }).fill(alice().password);
-  await form.getByLabel('Outgoing server').fill(lab.host);
-  await form.getByLabel('Outgoing security').selectOption('starttls');
-  await form.getByLabel('Outgoing port').fill(String(lab.ports.submission));
-  if (remember) await form.getByLabel('Remember the password on this computer').check();
-  await form.getByRole('button', { name: 'Add account' }).click();
 
   // The lab's certificate is self-signed: Heron stops and shows it before trusting anything.
   await expect(form.getByRole('alert')).toContainText("certificate is not trusted");
   const certificate = page.getByLabel('Untrusted certificate');
   await expect(certificate.getByText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)).toBeVisible();
-  await certificate.getByRole('button', { name: 'Trust this certificate and add the account' }).click();
+  await trustCertificate(page);
 }
 
 async function expectFolders(page: Page): Promise<void> {

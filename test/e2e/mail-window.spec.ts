@@ -4,6 +4,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
 import { loadCorpus } from '../lab/corpus';
 import { startLab, type Lab } from '../lab/lab';
+import { addLabAccount, labUser } from './lab-account';
 import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
 
 let lab: Lab;
@@ -21,18 +22,14 @@ test.afterAll(async () => {
   await lab?.stop();
 });
 
-function alice() {
-  const user = lab.users.find((u) => u.name === 'alice');
-  if (!user) throw new Error('the lab has no alice');
-  return user;
-}
+const alice = () => labUser(lab);
 
 test.beforeEach(async ({ page }) => {
   await lab.resetUser('alice');
   await loadCorpus(lab, 'alice', { seed: 11, count: 300 });
   heron = await startHeronWeb({ port: await freePort(), dataDir: await newDataDir() });
   await page.goto(heron.url);
-  await addAliceAccount(page);
+  await addLabAccount(page, lab);
 });
 
 test.afterEach(async ({ page }, info) => {
@@ -61,21 +58,6 @@ async function explainFailure(page: Page): Promise<void> {
     })
     .catch((error: unknown) => String(error));
   console.log(`Queued changes: ${queued}\nHeron output (tail):\n${heron?.output().slice(-3000) ?? ''}`);
-}
-
-async function addAliceAccount(page: Page): Promise<void> {
-  const form = page.getByRole('form', { name: 'Add account' });
-  await form.getByLabel('Your name').fill('Alice Liddell');
-  await form.getByLabel('Email address').fill(alice().email);
-  await form.getByLabel('Incoming server').fill(lab.host);
-  await form.getByLabel('Incoming port').fill(String(lab.ports.imaps));
-  await form.getByLabel('Username', { exact: true }).fill(alice().name);
-  await form.getByLabel('Password', { exact: true }).fill(alice().password);
-  await form.getByLabel('Outgoing server').fill(lab.host);
-  await form.getByLabel('Outgoing security').selectOption('starttls');
-  await form.getByLabel('Outgoing port').fill(String(lab.ports.submission));
-  await form.getByRole('button', { name: 'Add account' }).click();
-  await page.getByLabel('Untrusted certificate').getByRole('button', { name: 'Trust this certificate and add the account' }).click();
 }
 
 /** A second IMAP client, to see what really happened on the server. */

@@ -9,6 +9,7 @@ import { expect, test, type Browser, type FrameLocator, type Locator, type Page 
 import { ImapFlow } from 'imapflow';
 import { startLab, type Lab } from '../lab/lab';
 import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
+import { addLabAccount } from './lab-account';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -52,23 +53,6 @@ async function appendFixtures(): Promise<void> {
   }
 }
 
-async function addAliceAccount(): Promise<void> {
-  const alice = lab.users.find((u) => u.name === 'alice');
-  if (!alice) throw new Error('the lab has no alice');
-  const form = page.getByRole('form', { name: 'Add account' });
-  await form.getByLabel('Your name').fill('Alice Liddell');
-  await form.getByLabel('Email address').fill(alice.email);
-  await form.getByLabel('Incoming server').fill(lab.host);
-  await form.getByLabel('Incoming port').fill(String(lab.ports.imaps));
-  await form.getByLabel('Username', { exact: true }).fill(alice.name);
-  await form.getByLabel('Password', { exact: true }).fill(alice.password);
-  await form.getByLabel('Outgoing server').fill(lab.host);
-  await form.getByLabel('Outgoing security').selectOption('starttls');
-  await form.getByLabel('Outgoing port').fill(String(lab.ports.submission));
-  await form.getByRole('button', { name: 'Add account' }).click();
-  await page.getByLabel('Untrusted certificate').getByRole('button', { name: 'Trust this certificate and add the account' }).click();
-}
-
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const folderButton = () => page.getByRole('navigation', { name: 'Accounts and folders' }).getByRole('button', { name: /^Inbox/ });
 const reader = (subject: string): Locator => page.getByRole('article', { name: subject });
@@ -110,7 +94,7 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
     void dialog.dismiss();
   });
   await page.goto(heron.url);
-  await addAliceAccount();
+  await addLabAccount(page, lab);
   await page.evaluate(() => ((window as unknown as { __pwned: string }).__pwned = 'untouched'));
 });
 

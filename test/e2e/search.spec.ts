@@ -1,9 +1,10 @@
 // Search in the real window against the lab: results as you type (headers, and bodies cached offline), what was
 // covered, and "Search on server" finding a word in a body that was never downloaded.
 
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
 import { startLab, type Lab } from '../lab/lab';
+import { addLabAccount, labUser } from './lab-account';
 import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
 
 let lab: Lab;
@@ -18,11 +19,7 @@ test.afterAll(async () => {
   await lab?.stop();
 });
 
-function alice() {
-  const user = lab.users.find((u) => u.name === 'alice');
-  if (!user) throw new Error('the lab has no alice');
-  return user;
-}
+const alice = () => labUser(lab);
 
 function message(n: number, date: Date, from: string, subject: string, body: string): Buffer {
   return Buffer.from(
@@ -57,26 +54,11 @@ async function fillMailbox(): Promise<void> {
   }
 }
 
-async function addAliceAccount(page: Page): Promise<void> {
-  const form = page.getByRole('form', { name: 'Add account' });
-  await form.getByLabel('Your name').fill('Alice Liddell');
-  await form.getByLabel('Email address').fill(alice().email);
-  await form.getByLabel('Incoming server').fill(lab.host);
-  await form.getByLabel('Incoming port').fill(String(lab.ports.imaps));
-  await form.getByLabel('Username', { exact: true }).fill(alice().name);
-  await form.getByLabel('Password', { exact: true }).fill(alice().password);
-  await form.getByLabel('Outgoing server').fill(lab.host);
-  await form.getByLabel('Outgoing security').selectOption('starttls');
-  await form.getByLabel('Outgoing port').fill(String(lab.ports.submission));
-  await form.getByRole('button', { name: 'Add account' }).click();
-  await page.getByLabel('Untrusted certificate').getByRole('button', { name: 'Trust this certificate and add the account' }).click();
-}
-
 test.beforeEach(async ({ page }) => {
   await fillMailbox();
   heron = await startHeronWeb({ port: await freePort(), dataDir: await newDataDir() });
   await page.goto(heron.url);
-  await addAliceAccount(page);
+  await addLabAccount(page, lab);
 });
 
 test.afterEach(async ({ page: _page }, info) => {
