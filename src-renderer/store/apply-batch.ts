@@ -4,7 +4,7 @@ import type { BatchAck, Flag, MessageHeader, SyncBatch } from '../../shared/mode
 import { HeronError } from '../../shared/errors';
 import { touchesMessages, validateBatch } from './batch-validation';
 import type { HeronDb, MessageKey } from './db';
-import { dropFolderMessages, refreshFolderCounts, removeFolder, upsertFolders } from './folder-rows';
+import { dropFolderMessages, FolderTally, removeFolder, upsertFolders } from './folder-rows';
 import { overlayPendingChanges } from './pending-overlay';
 import { TermChanges } from './search-index';
 import { withHeaderWords } from './search-words';
@@ -132,7 +132,7 @@ async function overlayPending(db: HeronDb, batch: SyncBatch, path: string, chang
 }
 
 /** Writes the recorded rows and returns how many message rows the batch itself wrote or deleted. */
-async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges, tally: ThreadTally): Promise<number> {
+async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges, tally: ThreadTally, counts: FolderTally): Promise<number> {
   const puts: MessageHeader[] = [];
   const deletes: MessageKey[] = [];
   const terms = new TermChanges();
@@ -143,6 +143,7 @@ async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes
     else continue;
     if (fromBatch) counted += 1;
     tally.change(before, after);
+    counts.change(before, after);
     terms.change(before, after);
   }
   const removed = batch.removedUids ?? [];
@@ -206,9 +207,10 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
         await applyFlagChanges(conn, batch, path, changes);
         await markRemovals(conn, batch, path, changes);
         await overlayPending(conn, batch, path, changes);
-        const messages = await writeChanges(conn, batch, path, changes, tally);
-        await tally.write(conn);
-        if (touchesMessages(batch)) await refreshFolderCounts(conn, accountId, path);
+        const counts = new FolderTally(accountId);
+        if (touchesMessages(batch)) counts.touch(path);
+        const messages = await writeChanges(conn, batch, path, changes, tally, counts);
+        await Promise.all([tally.write(conn), counts.write(conn)]);
         // Last and in the same transaction: a crash before commit leaves neither the data nor the cursor.
         if (batch.cursor) await conn.syncCursors.put(batch.cursor);
         return { messages, durability: observed === 'strict' ? 'strict' : 'default' };

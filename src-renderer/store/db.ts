@@ -1,8 +1,8 @@
 // The Heron store: one Dexie database per origin, with a second connection to it that commits with strict durability.
 
 import { Dexie, type DexieOptions, type Table } from 'dexie';
-import type { AccountSummary, Folder, SyncCursor } from '../../shared/model';
-import type { AttachmentRow, BodyRow, DraftRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
+import type { AccountSummary, SyncCursor } from '../../shared/model';
+import type { AttachmentRow, BodyRow, DraftRow, FolderRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
 import { declareSchema } from './schema';
 
 export type FolderKey = [accountId: string, path: string];
@@ -32,7 +32,7 @@ export const HERON_DB_NAME = 'heron';
 export class HeronDb extends Dexie {
   /** Display data only: the engine keeps passwords and tokens, and putAccounts copies only AccountSummary fields. */
   declare readonly accounts: Table<AccountSummary, string>;
-  declare readonly folders: Table<Folder, FolderKey>;
+  declare readonly folders: Table<FolderRow, FolderKey>;
   declare readonly messages: Table<MessageRow, MessageKey>;
   declare readonly bodies: Table<BodyRow, MessageKey>;
   declare readonly attachments: Table<AttachmentRow, AttachmentKey>;

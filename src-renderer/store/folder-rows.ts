@@ -1,8 +1,9 @@
-// Folder-level writes inside a batch: upsert and remove folders, drop a folder's cached mail, and recount a folder from its messages.
+// Folder-level writes inside a batch: upsert and remove folders, drop a folder's cached mail, and keep each folder's counts by deltas.
 
 import { Dexie } from 'dexie';
-import type { Folder } from '../../shared/model';
-import type { CursorKey, FolderKey, HeronDb } from './db';
+import type { Folder, MessageHeader } from '../../shared/model';
+import type { FolderKey, HeronDb } from './db';
+import type { FolderRow } from './rows';
 import { folderTerms } from './search-index';
 import type { ThreadTally } from './thread-rows';
 
@@ -13,17 +14,12 @@ function folderRange(accountId: string, path: string): [unknown[], unknown[]] {
   ];
 }
 
-/**
- * Once a folder has a sync cursor, its total and unread are what the store holds (recounted by every
- * batch that touches its messages), so a later folder listing does not overwrite them with the server's
- * figures. A folder never synced shows the server's figures until then.
- */
+/** A folder whose counts the store owns (FolderRow.storeCounted) keeps them; any other takes the server's figures from the listing. */
 export async function upsertFolders(db: HeronDb, accountId: string, folders: readonly Folder[]): Promise<void> {
-  const keys = folders.map((f): FolderKey => [accountId, f.path]);
-  const [existing, cursors] = await Promise.all([db.folders.bulkGet(keys), db.syncCursors.bulkGet(keys as CursorKey[])]);
-  const rows = folders.map((folder, i): Folder => {
+  const existing = await db.folders.bulkGet(folders.map((f): FolderKey => [accountId, f.path]));
+  const rows = folders.map((folder, i): FolderRow => {
     const old = existing[i];
-    return old && cursors[i] ? { ...folder, total: old.total, unread: old.unread } : { ...folder };
+    return old?.storeCounted ? { ...folder, total: old.total, unread: old.unread, storeCounted: true } : { ...folder };
   });
   await db.folders.bulkPut(rows);
 }
@@ -43,6 +39,8 @@ export async function dropFolderMessages(db: HeronDb, accountId: string, path: s
       .delete(),
     // The folder's search terms name only its own messages: one range, no need to read the rows' words.
     folderTerms(db, accountId, path).delete(),
+    // Nothing cached is nothing counted: the batch's own rows then count up from zero.
+    db.folders.update([accountId, path], { total: 0, unread: 0, storeCounted: true }),
   ]);
   return dropped;
 }
@@ -54,13 +52,79 @@ export async function removeFolder(db: HeronDb, accountId: string, path: string,
   return dropped;
 }
 
-/** Recounts total and unread from the message indexes, so the folder list can never drift from the cache. */
-export async function refreshFolderCounts(db: HeronDb, accountId: string, path: string): Promise<void> {
+/** Counts a folder's cached messages by reading every row: only for a folder's first counted write, or to heal a drift. */
+async function countFolder(db: HeronDb, accountId: string, path: string): Promise<{ total: number; unread: number }> {
   const [lower, upper] = folderRange(accountId, path);
-  const [folder, total, unread] = await Promise.all([
-    db.folders.get([accountId, path]),
-    db.messages.where('[accountId+folderPath+uid]').between(lower, upper, true, true).count(),
-    db.messages.where('[accountId+folderPath+unread]').equals([accountId, path, 1]).count(),
-  ]);
-  if (folder && (folder.total !== total || folder.unread !== unread)) await db.folders.put({ ...folder, total, unread });
+  let total = 0;
+  let unread = 0;
+  await db.messages
+    .where('[accountId+folderPath+uid]')
+    .between(lower, upper, true, true)
+    .each((m) => {
+      total += 1;
+      unread += m.unread;
+    });
+  return { total, unread };
+}
+
+type Counted = Pick<MessageHeader, 'folderPath' | 'unread'>;
+
+/**
+ * Keeps folder totals and unread counts in step with message writes by deltas. Recounting a 100,000-message folder
+ * after every sync batch cost more than writing the batch (an IndexedDB count walks every index entry); a delta costs
+ * one folder row. A folder is counted from its rows once, the first time its messages are written, and again only
+ * if a delta ever yields an impossible figure.
+ */
+export class FolderTally {
+  private readonly deltas = new Map<string, { total: number; unread: number }>();
+
+  constructor(private readonly accountId: string) {}
+
+  private delta(path: string): { total: number; unread: number } {
+    let d = this.deltas.get(path);
+    if (!d) {
+      d = { total: 0, unread: 0 };
+      this.deltas.set(path, d);
+    }
+    return d;
+  }
+
+  /** A write touched this folder's messages (even if no count moved): its counts become the store's from now on. */
+  touch(path: string): void {
+    this.delta(path);
+  }
+
+  /** One message row went from `before` to `after` (either may be absent). */
+  change(before: Counted | null, after: Counted | null): void {
+    if (before) {
+      const d = this.delta(before.folderPath);
+      d.total -= 1;
+      d.unread -= before.unread;
+    }
+    if (after) {
+      const d = this.delta(after.folderPath);
+      d.total += 1;
+      d.unread += after.unread;
+    }
+  }
+
+  /** Writes the changed folder rows; call it after the message rows are written, inside the same transaction. */
+  async write(db: HeronDb): Promise<void> {
+    if (this.deltas.size === 0) return;
+    const paths = [...this.deltas.keys()];
+    const rows = await db.folders.bulkGet(paths.map((path): FolderKey => [this.accountId, path]));
+    const puts = await Promise.all(
+      paths.map(async (path, i): Promise<FolderRow | null> => {
+        // Messages of a folder not listed (yet) have no row to count into; the listing's figures will do.
+        const row = rows[i];
+        if (!row) return null;
+        const d = this.deltas.get(path) as { total: number; unread: number };
+        let total = row.total + d.total;
+        let unread = row.unread + d.unread;
+        if (!row.storeCounted || total < 0 || unread < 0 || unread > total) ({ total, unread } = await countFolder(db, this.accountId, path));
+        return row.storeCounted && total === row.total && unread === row.unread ? null : { ...row, total, unread, storeCounted: true };
+      }),
+    );
+    await db.folders.bulkPut(puts.filter((row): row is FolderRow => row !== null));
+  }
 }

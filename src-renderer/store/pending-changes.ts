@@ -5,7 +5,7 @@ import { HeronError } from '../../shared/errors';
 import type { ChangeOutcome, LocalChange, MessageHeader, PendingChange } from '../../shared/model';
 import { applyBatch } from './apply-batch';
 import type { HeronDb, MessageKey } from './db';
-import { refreshFolderCounts } from './folder-rows';
+import { FolderTally } from './folder-rows';
 import { editFlags, pendingRowsOf, removesMessages, withFlags, withoutThread } from './pending-overlay';
 import type { PendingChangeRow, ServerCopy } from './rows';
 import { TermChanges } from './search-index';
@@ -71,14 +71,19 @@ export async function queueChange(db: HeronDb, input: QueueChangeInput): Promise
         });
 
         const tally = new ThreadTally(accountId);
+        const counts = new FolderTally(accountId);
         if (change.kind === 'flags') {
           const updated = present.map((row) => withFlags(row, editFlags(row.flags, change)));
-          present.forEach((row, i) => tally.change(row, updated[i] as MessageHeader));
+          present.forEach((row, i) => {
+            tally.change(row, updated[i] as MessageHeader);
+            counts.change(row, updated[i] as MessageHeader);
+          });
           await db.messages.bulkPut(updated);
         } else {
           const terms = new TermChanges();
           for (const row of present) {
             tally.remove(row);
+            counts.change(row, null);
             terms.change(row, null);
           }
           const keys = uids.map((uid): MessageKey => [accountId, folderPath, uid]);
@@ -94,8 +99,7 @@ export async function queueChange(db: HeronDb, input: QueueChangeInput): Promise
             ),
           ]);
         }
-        await tally.write(db);
-        await refreshFolderCounts(db, accountId, folderPath);
+        await Promise.all([tally.write(db), counts.write(db)]);
 
         // Strictly increasing per account, so the index replays changes in the order they were made even within one millisecond.
         const last = queue[queue.length - 1];

@@ -21,11 +21,6 @@ export function newestInFolder(db: HeronDb, accountId: string, folderPath: strin
     .toArray();
 }
 
-/** Counts index entries only; no message row is read. */
-export function countUnread(db: HeronDb, accountId: string, folderPath: string): Promise<number> {
-  return db.messages.where('[accountId+folderPath+unread]').equals([accountId, folderPath, 1]).count();
-}
-
 /** A conversation across all folders of the account, oldest first (the order it is read in). */
 export async function messagesInThread(db: HeronDb, accountId: string, threadId: string): Promise<MessageHeader[]> {
   const rows = await db.messages.where('[accountId+threadId]').equals([accountId, threadId]).toArray();
@@ -43,11 +38,6 @@ export async function getSyncCursor(db: HeronDb, accountId: string, folderPath: 
 /** The account's folders in path order: entries of one index key come out in primary-key order, [accountId+path]. */
 export function foldersOf(db: HeronDb, accountId: string): Promise<Folder[]> {
   return db.folders.where('accountId').equals(accountId).toArray();
-}
-
-/** Stored copies of one message by its Message-ID (a mid: link, or a reply's parent), any folder of the account. */
-export function messagesWithMessageId(db: HeronDb, accountId: string, messageId: string): Promise<MessageHeader[]> {
-  return db.messages.where('[accountId+messageId]').equals([accountId, messageId]).toArray();
 }
 
 /** Every UID the store holds for a folder, ascending, read from the primary key alone. */

@@ -1,6 +1,6 @@
-// Row types for the store's tables that shared/model.ts does not define (message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, settings, pending changes).
+// Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, settings, pending changes).
 
-import type { Address, AttachmentMeta, Flag, MessageBody, MessageHeader, PendingChange } from '../../shared/model';
+import type { Address, AttachmentMeta, Flag, Folder, MessageBody, MessageHeader, PendingChange } from '../../shared/model';
 import type { HeronErrorData } from '../../shared/errors';
 
 /**
@@ -9,6 +9,15 @@ import type { HeronErrorData } from '../../shared/errors';
  * sanitized when shown, never when stored, so a better sanitizer can rerun.
  */
 export type BodyRow = Omit<MessageBody, 'attachments'>;
+
+/** A folder as the store keeps it. */
+export interface FolderRow extends Folder {
+  /**
+   * Set once a batch has touched the folder's messages: from then on total and unread are the store's own counts,
+   * moved by each write's delta (FolderTally), and a later folder listing does not overwrite them with the server's.
+   */
+  storeCounted?: true;
+}
 
 /**
  * A message as the store keeps it: the header plus its search tokens (store-only, never sent by the engine).

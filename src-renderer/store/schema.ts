@@ -2,7 +2,8 @@
 
 import type { Dexie, Transaction } from 'dexie';
 import { MAX_BODY_CHARS } from '../../shared/search-tokens';
-import type { BodyRow, MessageRow } from './rows';
+import type { SyncCursor } from '../../shared/model';
+import type { BodyRow, FolderRow, MessageRow } from './rows';
 import { TermChanges } from './search-index';
 import { withBodyWords, withHeaderWords } from './search-words';
 
@@ -87,6 +88,34 @@ const V3: SchemaVersion = {
 };
 
 /**
+ * Version 4: cheaper sync writes (in Chromium every put costs about 60 µs plus a share per index entry, and a
+ * 100,000-message first sync puts every row once).
+ * - messages lose [accountId+folderPath+unread], [accountId+folderPath+flagged] and [accountId+messageId]: folder
+ *   counts are kept by deltas (FolderTally) instead of index counts, and threading finds Message-IDs in threadLinks.
+ *   A folder with a sync cursor had its counts recounted by every batch until now, so they are marked as the store's.
+ * - searchTerms are rebuilt at TERM_SEGMENT_UIDS 16,384 instead of 65,536: newest-first backfill added each batch's
+ *   postings to a segment row that then held up to 65,536 of them, rewritten whole by every batch.
+ */
+const V4: SchemaVersion = {
+  version: 4,
+  stores: { messages: '[accountId+folderPath+uid], [accountId+folderPath+date], [accountId+threadId]' },
+  upgrade: async (tx) => {
+    const cursors = new Set<string>();
+    await tx.table('syncCursors').each((c: SyncCursor) => void cursors.add(`${c.accountId}\u0000${c.folderPath}`));
+    await tx
+      .table('folders')
+      .toCollection()
+      .modify((folder: FolderRow) => {
+        if (cursors.has(`${folder.accountId}\u0000${folder.path}`)) folder.storeCounted = true;
+      });
+    await tx.table('searchTerms').clear();
+    const terms = new TermChanges();
+    await tx.table('messages').each((row: MessageRow) => terms.change(null, row));
+    await terms.write(tx.table('searchTerms'));
+  },
+};
+
+/**
  * Every version ever released, oldest first. To change the schema, never edit a released entry: append
  * one that lists only the tables it changes (each with its full new spec) and, if old rows need new
  * fields, an upgrade, as version 3 adds searchTerms with an upgrade that fills `words` through
@@ -95,7 +124,7 @@ const V3: SchemaVersion = {
  * reaches the latest in one step, or stays at version 1 if an upgrade fails. The schema test opens a
  * version-1 store with such a version 2 to keep this recipe honest.
  */
-export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2, V3];
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2, V3, V4];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
 

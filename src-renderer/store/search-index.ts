@@ -10,10 +10,11 @@ import type { HeronDb, SearchTermKey as TermKey } from './db';
 import type { MessageRow, SearchTermRow } from './rows';
 
 /**
- * UIDs per term row of one word. Bounds what a batch rewrites for a word in every message (65,536 postings,
- * 768 KB) while keeping a dense 100,000-message folder at two rows per common word.
+ * UIDs per term row of one word. Bounds what a sync batch rewrites for a word in every message (16,384 postings,
+ * 192 KB: a batch reads and rewrites the rows it adds to) while keeping a dense 100,000-message folder at seven rows
+ * per common word for a query to read.
  */
-export const TERM_SEGMENT_UIDS = 65_536;
+export const TERM_SEGMENT_UIDS = 16_384;
 
 /** Pseudo-words (a letter or digit can never start with U+0001): every message, and every message with a cached body. */
 export const MESSAGE_MARK = '\u0001message';

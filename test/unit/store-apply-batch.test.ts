@@ -10,8 +10,9 @@ import { HeronError } from '../../shared/errors';
 import type { AccountSummary, Folder, MessageHeader, SyncBatch, SyncCursor } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { HeronDb } from '../../src-renderer/store/db';
-import { countUnread, foldersOf, getSyncCursor, newestInFolder, putAccounts } from '../../src-renderer/store/queries';
+import { foldersOf, getSyncCursor, newestInFolder, putAccounts } from '../../src-renderer/store/queries';
 import { createStoreRendererApi } from '../../src-renderer/store/renderer-api';
+import { countUnread, countFlagged } from '../support/store-oracle';
 
 // liveQuery stays silent unless Dexie's global dependencies name an IndexedDB (a browser always has one);
 // the databases themselves still get the factory explicitly.
@@ -240,7 +241,7 @@ test('flag changes update flags, the unread and flagged fields, and the folder a
   assert.deepEqual([one?.flags, one?.unread, one?.flagged, one?.subject], [['\\Seen', '\\Flagged'], 0, 1, 'Message 1']);
   assert.equal(await countUnread(db, 'a1', 'INBOX'), 1);
   assert.equal((await db.folders.get(['a1', 'INBOX']))?.unread, 1);
-  assert.equal(await db.messages.where('[accountId+folderPath+flagged]').equals(['a1', 'INBOX', 1]).count(), 1);
+  assert.equal(await countFlagged(db, 'a1', 'INBOX'), 1);
   const thread = await db.threads.get(['a1', '<m1@example.test>']);
   assert.deepEqual([thread?.messageCount, thread?.unreadCount], [2, 0]);
   db.close();
@@ -297,6 +298,38 @@ test('the cursor is written with the data, and a folder listing does not overwri
   ]);
   assert.deepEqual([inbox?.total, inbox?.unread], [2, 2], 'a synced folder shows what the store holds');
   assert.deepEqual([never?.total, never?.unread], [9, 4], 'a folder never synced shows the server figures');
+  db.close();
+});
+
+test('folder counts move by each batch\'s delta and always match the rows: first write counted from rows, an impossible count healed', async () => {
+  const db = openDb();
+  const rowCounts = async (): Promise<[number, number]> => [await db.messages.where('[accountId+folderPath+uid]').between(['a1', 'INBOX', 0], ['a1', 'INBOX', Infinity]).count(), await countUnread(db, 'a1', 'INBOX')];
+  const folderCounts = async (): Promise<[number | undefined, number | undefined]> => {
+    const row = await db.folders.get(['a1', 'INBOX']);
+    return [row?.total, row?.unread];
+  };
+  await applyBatch(db, { accountId: 'a1', folders: [folder('INBOX', { total: 500, unread: 20 })] });
+  assert.deepEqual(await folderCounts(), [500, 20], 'before any message is stored, the server figures show');
+  await applyBatch(db, { accountId: 'a1', folderPath: 'INBOX', upsertMessages: [header(1), header(2), header(3, { flags: ['\\Seen'], unread: 0 })] });
+  assert.deepEqual(await folderCounts(), [3, 2], 'the first write counts what the store holds');
+
+  const steps: Array<Omit<SyncBatch, 'accountId' | 'folderPath'>> = [
+    { upsertMessages: [header(4), header(5, { flags: ['\\Seen'], unread: 0 })] },
+    { flagChanges: [{ uid: 1, flags: ['\\Seen'] }, { uid: 5, flags: [] }, { uid: 77, flags: [] }] },
+    { removedUids: [2, 3, 88] },
+    // A re-sent header with other flags, a new one, a flag change and a removal of a row this batch also sends.
+    { upsertMessages: [header(1, { flags: [] }), header(6), header(7)], flagChanges: [{ uid: 6, flags: ['\\Seen'] }], removedUids: [7] },
+  ];
+  for (const step of steps) {
+    await applyBatch(db, { accountId: 'a1', folderPath: 'INBOX', ...step });
+    assert.deepEqual(await folderCounts(), await rowCounts(), JSON.stringify(step));
+  }
+  assert.deepEqual(await folderCounts(), [4, 3]);
+
+  // A count that can no longer be true (more unread than messages) is recounted from the rows by the next write.
+  await db.folders.update(['a1', 'INBOX'], { unread: 40 });
+  await applyBatch(db, { accountId: 'a1', folderPath: 'INBOX', flagChanges: [{ uid: 4, flags: ['\\Seen'] }] });
+  assert.deepEqual(await folderCounts(), [4, 2]);
   db.close();
 });
 

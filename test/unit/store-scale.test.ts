@@ -8,7 +8,8 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { MessageHeader } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { HeronDb } from '../../src-renderer/store/db';
-import { countUnread, messagesInThread, newestInFolder } from '../../src-renderer/store/queries';
+import { messagesInThread, newestInFolder } from '../../src-renderer/store/queries';
+import { countUnread } from '../support/store-oracle';
 
 const TOTAL = 100_000;
 const BATCH = 5_000;

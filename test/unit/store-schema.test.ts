@@ -42,9 +42,6 @@ test('primary keys and indexes exist in IndexedDB as designed', async () => {
       keyPath: ['accountId', 'folderPath', 'uid'],
       indexes: [
         '[accountId+folderPath+date]',
-        '[accountId+folderPath+flagged]',
-        '[accountId+folderPath+unread]',
-        '[accountId+messageId]',
         '[accountId+threadId]',
       ],
     },

@@ -12,7 +12,8 @@ import { putBodies } from '../../src-renderer/store/bodies';
 import { HeronDb } from '../../src-renderer/store/db';
 import { queueChange } from '../../src-renderer/store/pending-changes';
 import { putAccounts } from '../../src-renderer/store/queries';
-import { SCHEMA_HISTORY, declareSchema } from '../../src-renderer/store/schema';
+import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, declareSchema } from '../../src-renderer/store/schema';
+import { withHeaderWords } from '../../src-renderer/store/search-words';
 import { searchCoverage, searchMessages, type SearchOptions } from '../../src-renderer/store/search';
 
 type Arriving = Omit<MessageHeader, 'threadId'>;
@@ -235,12 +236,46 @@ describe('schema version 3', () => {
 
     const db = openDb(name);
     await db.open();
-    assert.equal(db.verno, 3);
+    assert.equal(db.verno, LATEST_SCHEMA_VERSION);
     assert.deepEqual(await uidsOf(db, { text: 'invoice' }), [1]);
     assert.deepEqual(await uidsOf(db, { text: 'zurich passport' }), [2]);
     const row = await db.messages.get(['a1', 'INBOX', 2]);
     assert.ok(row?.bodyIndexedAt !== undefined && row.headerWords !== undefined);
     assert.deepEqual(await searchCoverage(db, { accountId: 'a1', folderPath: 'INBOX' }), { headers: 2, bodiesCachedSince: BASE_DATE + 2 * DAY });
+    db.close();
+  });
+});
+
+describe('schema version 4', () => {
+  it('rebuilds the search terms in the new segments, drops three message indexes and marks synced folders as counted by the store', async () => {
+    const name = `heron-search-v3-${randomUUID()}`;
+    const v3 = new Dexie(name, { indexedDB, IDBKeyRange });
+    declareSchema(v3, SCHEMA_HISTORY.filter((entry) => entry.version <= 3));
+    await v3.open();
+    const rows = [
+      withHeaderWords({ ...header(3, { subject: 'Invoice for March' }), threadId: 't3' }, null),
+      withHeaderWords({ ...header(20_000, { subject: 'Invoice for April' }), threadId: 't4' }, null),
+    ];
+    await v3.table('messages').bulkPut(rows);
+    // What version 3 wrote: one segment for UIDs 0..65,535.
+    await v3.table('searchTerms').put({ accountId: 'a1', folderPath: 'INBOX', word: 'invoice', seg: 0, uids: Uint32Array.from([3, 20_000]), dates: Float64Array.from([rows[0]?.date ?? 0, rows[1]?.date ?? 0]) });
+    await v3.table('folders').bulkPut([{ ...folder('INBOX'), total: 2, unread: 2 }, { ...folder('Sent'), total: 9, unread: 0 }]);
+    await v3.table('syncCursors').put({ accountId: 'a1', folderPath: 'INBOX', uidValidity: 1, uidNext: 20_001, highestModseq: null, backfillBelowUid: null, updatedAt: BASE_DATE });
+    v3.close();
+
+    const db = openDb(name);
+    await db.open();
+    assert.equal(db.verno, 4);
+    assert.deepEqual(db.messages.schema.indexes.map((index) => index.name).sort(), ['[accountId+folderPath+date]', '[accountId+threadId]']);
+    assert.deepEqual(await uidsOf(db, { text: 'invoice' }), [20_000, 3]);
+    const invoiceRows = await db.searchTerms.where('[accountId+folderPath+word+seg]').between(['a1', 'INBOX', 'invoice', 0], ['a1', 'INBOX', 'invoice', Infinity]).toArray();
+    assert.deepEqual(invoiceRows.map((row) => [row.seg, [...row.uids]]), [[0, [3]], [1, [20_000]]]);
+    const [inbox, sent] = await db.folders.bulkGet([['a1', 'INBOX'], ['a1', 'Sent']]);
+    assert.deepEqual([inbox?.storeCounted, sent?.storeCounted], [true, undefined]);
+
+    // The synced folder's counts now move by deltas; the other keeps the server's figures until its first write.
+    await put(db, [header(20_001)]);
+    assert.deepEqual([(await db.folders.get(['a1', 'INBOX']))?.total, (await db.folders.get(['a1', 'Sent']))?.total], [3, 9]);
     db.close();
   });
 });

@@ -7,8 +7,9 @@ import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { Folder, MessageHeader } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { HeronDb } from '../../src-renderer/store/db';
-import { messagesInThread, messagesWithMessageId } from '../../src-renderer/store/queries';
+import { messagesInThread } from '../../src-renderer/store/queries';
 import { planThreads, type ThreadingInput } from '../../shared/threading';
+import { messagesWithMessageId } from '../support/store-oracle';
 
 type Arriving = Omit<MessageHeader, 'threadId'>;
 const BASE_DATE = Date.UTC(2025, 2, 1);
