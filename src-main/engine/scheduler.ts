@@ -20,6 +20,8 @@ export interface SchedulerDeps {
   password(accountId: string): Promise<string | null>;
   renderer(): RendererApi | null;
   tell(event: EngineEvent): void;
+  /** One pass over one folder: syncOneFolder, unless a test wraps it to watch when passes run. */
+  syncFolder?: typeof syncOneFolder;
 }
 
 export interface SyncScheduler {
@@ -199,7 +201,8 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
    * folder never runs twice at once (which would fetch and write the same headers twice).
    */
   function folderPass(account: AccountRecord, ctx: AccountSyncContext, path: string, backfill: boolean): Promise<void> {
-    return coalesced(`${account.id}\u0000${path}\u0000${backfill ? 'backfill' : 'changes'}`, () => syncOneFolder(ctx, path, backfill));
+    const pass = deps.syncFolder ?? syncOneFolder;
+    return coalesced(`${account.id}\u0000${path}\u0000${backfill ? 'backfill' : 'changes'}`, () => pass(ctx, path, backfill));
   }
 
   function syncFolderNow(account: AccountRecord, folderPath: string): Promise<void> {
