@@ -2,7 +2,7 @@
 
 import { Dexie, type DexieOptions, type Table } from 'dexie';
 import type { AccountSummary, SyncCursor } from '../../shared/model';
-import type { AttachmentRow, BodyRow, DraftRow, FolderRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
+import type { AttachmentRow, BodyRow, DraftRow, DroppedChangeRow, FolderRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
 import { declareSchema } from './schema';
 
 export type FolderKey = [accountId: string, path: string];
@@ -44,6 +44,7 @@ export class HeronDb extends Dexie {
   declare readonly settings: Table<SettingRow, string>;
   declare readonly pendingChanges: Table<PendingChangeRow, string>;
   declare readonly searchTerms: Table<SearchTermRow, SearchTermKey>;
+  declare readonly droppedChanges: Table<DroppedChangeRow, string>;
 
   readonly durability: Durability;
   private readonly connectOptions: HeronDbOptions;

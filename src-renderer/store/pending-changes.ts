@@ -7,7 +7,7 @@ import { applyBatch } from './apply-batch';
 import type { HeronDb, MessageKey } from './db';
 import { FolderTally } from './folder-rows';
 import { editFlags, pendingRowsOf, removesMessages, withFlags, withoutThread } from './pending-overlay';
-import type { PendingChangeRow, ServerCopy } from './rows';
+import type { DroppedChangeRow, PendingChangeRow, ServerCopy } from './rows';
 import { TermChanges } from './search-index';
 import { toStoreError } from './store-error';
 import { ThreadTally } from './thread-rows';
@@ -159,6 +159,7 @@ export async function completeChange(db: HeronDb, changeId: string, outcome: Cha
       if (!row) return;
       await db.pendingChanges.delete(changeId);
       const { accountId, folderPath } = row;
+      await db.droppedChanges.put({ id: row.id, accountId, folderPath, change: row.change, count: row.uids.length, error: outcome.error, droppedAt: Date.now() });
       // A folder that is gone (deleted on the server meanwhile) has nothing to restore into.
       if (!(await db.folders.get([accountId, folderPath]))) return;
       const upsertMessages = row.server.flatMap((copy) => (copy.header ? [withFlags(copy.header, copy.flags)] : []));
@@ -168,5 +169,20 @@ export async function completeChange(db: HeronDb, changeId: string, outcome: Cha
     });
   } catch (error) {
     throw toStoreError(error, 'complete-change');
+  }
+}
+
+/** Changes the server refused for good that the person has not dismissed yet, oldest first, every account. */
+export async function droppedChangesOf(db: HeronDb): Promise<DroppedChangeRow[]> {
+  // A handful at most: the person dismisses them as they come.
+  return (await db.droppedChanges.toArray()).sort((a, b) => a.droppedAt - b.droppedAt);
+}
+
+/** The person has read why the change was undone. */
+export async function dismissDroppedChange(db: HeronDb, id: string): Promise<void> {
+  try {
+    await db.droppedChanges.delete(id);
+  } catch (error) {
+    throw toStoreError(error, 'dismiss-dropped-change');
   }
 }

@@ -1,4 +1,4 @@
-// Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, settings, pending changes).
+// Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, settings, pending and dropped changes).
 
 import type { Address, AttachmentMeta, Flag, Folder, MessageBody, MessageHeader, PendingChange } from '../../shared/model';
 import type { HeronErrorData } from '../../shared/errors';
@@ -138,6 +138,23 @@ export interface ServerCopy {
   flags: Flag[];
   /** The whole header, for changes that take the message out of the store (move, delete, archive); null for flag changes. */
   header: Omit<MessageHeader, 'threadId'> | null;
+}
+
+/**
+ * A local change the server refused for good (server wins): the store put the messages back as the server has them
+ * and keeps this record until the person has seen it, so an undone action never goes unexplained.
+ */
+export interface DroppedChangeRow {
+  /** The pending change's id. */
+  id: string;
+  accountId: string;
+  folderPath: string;
+  change: PendingChange['change'];
+  /** How many messages the change was for. */
+  count: number;
+  /** Why, in the error vocabulary's words (as replay reported it). */
+  error: string;
+  droppedAt: number;
 }
 
 /** A queued local change as the store keeps it. */

@@ -95,10 +95,15 @@ const V3: SchemaVersion = {
  *   A folder with a sync cursor had its counts recounted by every batch until now, so they are marked as the store's.
  * - searchTerms are rebuilt at TERM_SEGMENT_UIDS 16,384 instead of 65,536: newest-first backfill added each batch's
  *   postings to a segment row that then held up to 65,536 of them, rewritten whole by every batch.
+ * - droppedChanges (new): local changes the server refused for good, kept until the person has seen why their
+ *   action was undone.
  */
 const V4: SchemaVersion = {
   version: 4,
-  stores: { messages: '[accountId+folderPath+uid], [accountId+folderPath+date], [accountId+threadId]' },
+  stores: {
+    messages: '[accountId+folderPath+uid], [accountId+folderPath+date], [accountId+threadId]',
+    droppedChanges: 'id',
+  },
   upgrade: async (tx) => {
     const cursors = new Set<string>();
     await tx.table('syncCursors').each((c: SyncCursor) => void cursors.add(`${c.accountId}\u0000${c.folderPath}`));

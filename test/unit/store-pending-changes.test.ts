@@ -9,7 +9,7 @@ import { HeronError } from '../../shared/errors';
 import type { Flag, Folder, MessageHeader, SyncCursor } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { HeronDb } from '../../src-renderer/store/db';
-import { completeChange, pendingChangesOf, queueChange } from '../../src-renderer/store/pending-changes';
+import { completeChange, dismissDroppedChange, droppedChangesOf, pendingChangesOf, queueChange } from '../../src-renderer/store/pending-changes';
 
 import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, declareSchema } from '../../src-renderer/store/schema';
 import { countUnread, countFlagged } from '../support/store-oracle';
@@ -227,6 +227,26 @@ test('server wins: a dropped move puts the messages back, with any later queued 
   // And once the flag change is dropped too, the message is exactly as the server has it.
   await completeChange(db, flag.id, { ok: false, retry: false, error: 'server-rejected' });
   assert.deepEqual(await flagsOf(db, 5), []);
+  db.close();
+});
+
+test('a dropped change is recorded with why until dismissed; a retried or completed one is not', async () => {
+  const db = await seeded();
+  const move = await queueChange(db, { accountId: 'a1', folderPath: 'INBOX', uids: [1, 3], change: { kind: 'move', toFolder: 'Nowhere' } });
+  const read = await queueChange(db, { accountId: 'a1', folderPath: 'INBOX', uids: [2], change: { kind: 'flags', add: ['\\Seen'], remove: [] } });
+  const flag = await queueChange(db, { accountId: 'a1', folderPath: 'INBOX', uids: [4], change: { kind: 'flags', add: ['\\Flagged'], remove: [] } });
+  await completeChange(db, read.id, { ok: false, retry: true, error: 'The server cannot be reached.' });
+  await completeChange(db, flag.id, { ok: true });
+  assert.deepEqual(await droppedChangesOf(db), []);
+
+  await completeChange(db, move.id, { ok: false, retry: false, error: 'The server refused: no such folder.' });
+  const dropped = await droppedChangesOf(db);
+  assert.deepEqual(
+    dropped.map(({ droppedAt: _at, ...rest }) => rest),
+    [{ id: move.id, accountId: 'a1', folderPath: 'INBOX', change: { kind: 'move', toFolder: 'Nowhere' }, count: 2, error: 'The server refused: no such folder.' }],
+  );
+  await dismissDroppedChange(db, move.id);
+  assert.deepEqual(await droppedChangesOf(db), []);
   db.close();
 });
 

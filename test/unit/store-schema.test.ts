@@ -27,7 +27,7 @@ test('the schema opens with every table the design names', async () => {
   assert.equal(db.verno, LATEST_SCHEMA_VERSION);
   assert.deepEqual(
     db.tables.map((t) => t.name).sort(),
-    ['accounts', 'attachments', 'bodies', 'drafts', 'folders', 'messages', 'outbox', 'pendingChanges', 'searchTerms', 'settings', 'syncCursors', 'threadLinks', 'threads'],
+    ['accounts', 'attachments', 'bodies', 'drafts', 'droppedChanges', 'folders', 'messages', 'outbox', 'pendingChanges', 'searchTerms', 'settings', 'syncCursors', 'threadLinks', 'threads'],
   );
   db.close();
 });
@@ -55,6 +55,7 @@ test('primary keys and indexes exist in IndexedDB as designed', async () => {
     settings: { keyPath: 'key', indexes: [] },
     // Search: a word, a word prefix and a whole folder are each one range of the key.
     searchTerms: { keyPath: ['accountId', 'folderPath', 'word', 'seg'], indexes: [] },
+    droppedChanges: { keyPath: 'id', indexes: [] },
   };
   for (const [table, want] of Object.entries(expected)) {
     const got = describeStore(db, table);

@@ -1,0 +1,24 @@
+// What a person reads when the server refused one of their actions for good.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeDroppedChange, folderLabel } from '../../src-renderer/features/actions/dropped-change';
+
+test('each kind of change is named as the action the person took, with its folders and count', () => {
+  const row = (change: Parameters<typeof describeDroppedChange>[0]['change'], count = 2, folderPath = 'INBOX') => describeDroppedChange({ change, count, folderPath });
+  assert.equal(row({ kind: 'move', toFolder: 'Projects/Heron' }), 'Moving 2 messages from Inbox to Heron');
+  assert.equal(row({ kind: 'delete' }, 1), 'Deleting 1 message from Inbox');
+  assert.equal(row({ kind: 'archive' }, 1200, 'Lists/rust'), 'Archiving 1,200 messages from rust');
+  assert.equal(row({ kind: 'flags', add: ['\\Seen'], remove: [] }), 'Marking 2 messages as read in Inbox');
+  assert.equal(row({ kind: 'flags', add: [], remove: ['\\Seen'] }, 1), 'Marking 1 message as unread in Inbox');
+  assert.equal(row({ kind: 'flags', add: ['\\Flagged'], remove: [] }), 'Flagging 2 messages in Inbox');
+  assert.equal(row({ kind: 'flags', add: [], remove: ['\\Flagged'] }), 'Removing the flag from 2 messages in Inbox');
+  assert.equal(row({ kind: 'flags', add: ['\\Draft'], remove: [] }), 'Changing the flags of 2 messages in Inbox');
+});
+
+test('folder labels: INBOX in any case is Inbox; other folders by their last path part', () => {
+  assert.equal(folderLabel('inbox'), 'Inbox');
+  assert.equal(folderLabel('INBOX.Archive', '.'), 'Archive');
+  assert.equal(folderLabel('Archive/2024'), '2024');
+  assert.equal(folderLabel('Sent'), 'Sent');
+});
