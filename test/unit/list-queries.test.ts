@@ -88,6 +88,19 @@ async function threadedFolder(): Promise<HeronDb> {
 }
 
 describe('flat list windows', () => {
+  it('counts what the store holds: from the folder row once the store counts it, never the server figures before', async () => {
+    const db = await openDb();
+    const inbox = { accountId: 'a1', path: 'INBOX', name: 'Inbox', delimiter: '/', parentPath: null, specialUse: 'inbox' as const, subscribed: true, selectable: true, total: 500, unread: 20 };
+    await applyBatch(db, { accountId: 'a1', folders: [inbox] });
+    assert.equal(await folderMessageCount(db, 'a1', 'INBOX'), 0, 'listed with the server figures, nothing stored yet');
+    await applyBatch(db, { accountId: 'a1', folderPath: 'INBOX', upsertMessages: Array.from({ length: 30 }, (_, i) => header(i + 1)) });
+    assert.equal(await folderMessageCount(db, 'a1', 'INBOX'), 30);
+    await applyBatch(db, { accountId: 'a1', folderPath: 'INBOX', upsertMessages: [header(31)], removedUids: [1, 2, 3] });
+    assert.equal(await folderMessageCount(db, 'a1', 'INBOX'), 28);
+    assert.equal(await folderMessageCount(db, 'a1', 'INBOX'), await db.messages.where('[accountId+folderPath+uid]').between(['a1', 'INBOX', 0], ['a1', 'INBOX', Infinity]).count());
+    db.close();
+  });
+
   it('reads a window at an offset, newest first or oldest first', async () => {
     const db = await flatFolder(250);
     assert.equal(await folderMessageCount(db, 'a1', 'INBOX'), 250);
