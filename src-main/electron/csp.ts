@@ -7,15 +7,17 @@
 //   * style-src needs 'unsafe-inline': with 'self' alone, every <style> block and style="" attribute of a
 //     message is blocked. React's `style={{...}}` does not need it (it goes through CSSOM, which CSP does
 //     not govern), so the shell itself would work without it; the message pane would not. The risk is
-//     CSS injection into the shell, which cannot run script and cannot exfiltrate, because img-src,
-//     font-src and connect-src name no remote source.
+//     CSS injection into the shell, which cannot run script; since img-src allows remote images (below), it
+//     could make requests through url(). Message markup enters only the frame, never the shell's document,
+//     so that takes a renderer bug first; font-src and connect-src name no remote source.
 //   * font-src allows data: for the same reason (message web fonts inlined as data: URLs).
-//   * img-src has no remote source: remote images stay blocked by this header even if the message frame's
-//     own CSP allowed them. Showing remote content after consent needs a decision (see the report).
+//   * img-src allows http: and https:, the same decision as browser mode (src-main/web/security-headers.ts):
+//     remote images a person chose to see must pass this inherited policy too. Before that consent the
+//     frame's own CSP (img-src data:) and the sanitizer keep them out. Nothing in the shell loads remote images.
 // - frame-src 'none': srcdoc frames are not subject to frame-src (verified: they load under 'none'), and
 //   the shell frames nothing else. 'self' would only let an app page be framed inside the app; blob:
 //   would let renderer-made documents be framed. Widen here if a feature really needs it.
-// - No 'unsafe-eval', no remote origin anywhere; default-src 'none' covers media, manifest, etc.
+// - No 'unsafe-eval', no remote source but img-src's; default-src 'none' covers media, manifest, etc.
 //   Workers fall back to script-src ('self').
 
 /** Directive name -> sources, in the order they are written. */
@@ -23,7 +25,7 @@ export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = Objec
   'default-src': ["'none'"],
   'script-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
+  'img-src': ["'self'", 'data:', 'blob:', 'http:', 'https:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],
   'frame-src': ["'none'"],

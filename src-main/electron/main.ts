@@ -1,7 +1,7 @@
 // Electron main process: the thin shell around the engine. Window, app:// protocol, guards, IPC, shutdown.
 
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { createEngine, type Engine } from '../engine/engine';
 import { defaultProfileDir } from '../engine/profile-dir';
 import { createEncryptedSecretStore } from '../engine/secrets';
@@ -9,6 +9,7 @@ import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { createExternalOpener } from './external-url';
 import { bindEngineIpc } from './ipc';
+import { OPEN_BUTTON, type LinkQuestion } from './link-request';
 import { buildMenuTemplate } from './menu';
 import { hardenWebContents } from './navigation';
 import { denyAllPermissions } from './permissions';
@@ -34,6 +35,13 @@ app.setPath('userData', profileDir);
 
 const openExternal = createExternalOpener((url) => shell.openExternal(url), log);
 
+/** Asks about a link in the window it came from (modal to it); only the Open button opens it. */
+async function confirmLink(contents: WebContents, question: LinkQuestion): Promise<boolean> {
+  const window = BrowserWindow.fromWebContents(contents);
+  const { response } = await (window ? dialog.showMessageBox(window, question) : dialog.showMessageBox(question));
+  return response === OPEN_BUTTON;
+}
+
 if (!app.requestSingleInstanceLock()) {
   // Another Heron is running; it gets focus through its 'second-instance' event.
   app.quit();
@@ -47,7 +55,7 @@ function start(): void {
 
   // Every webContents, whatever creates it, gets the navigation / window / webview guards and deny-all permissions.
   app.on('web-contents-created', (_event, contents: WebContents) => {
-    hardenWebContents(contents, { openExternal, log });
+    hardenWebContents(contents, { openExternal, confirm: (question) => confirmLink(contents, question), log });
     denyAllPermissions(contents.session);
   });
 

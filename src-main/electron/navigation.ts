@@ -2,7 +2,7 @@
 
 import type { HandlerDetails, WebContents, WindowOpenHandlerResponse } from 'electron';
 import { isAppUrl } from './app-origin';
-import { toSafeExternalUrl } from './external-url';
+import { decideLink, parseOpenRequest, type LinkQuestion } from './link-request';
 
 export { isAppUrl } from './app-origin';
 
@@ -37,20 +37,32 @@ export function createNavigationGuard(log: Log = () => {}): (event: NavigationEv
   };
 }
 
+/** Asks the person whether to open a link that needs care; resolves true only on an explicit yes. */
+export type ConfirmLink = (question: LinkQuestion) => Promise<boolean>;
+
 /**
- * The setWindowOpenHandler handler: never opens a window. If the URL is a safe http(s) link, it goes to
- * the system browser through `openExternal` (given the normalized URL); anything else is only logged.
+ * The setWindowOpenHandler handler: never opens a window. A link from a message arrives as the reader's
+ * `app://heron/open?url=…&text=…` request; any other URL is taken as a link with no text. The link is checked again
+ * here: a safe http(s) one goes to the system browser through `openExternal`, one that needs care only after
+ * `confirm` says yes, and anything else (every other app:// URL included) is only logged.
  */
 export function createWindowOpenHandler(
   openExternal: (url: string) => Promise<void>,
+  confirm: ConfirmLink,
   log: Log = () => {},
 ): (details: Pick<HandlerDetails, 'url'>) => WindowOpenHandlerResponse {
+  const open = (url: string) => openExternal(url).catch((error: unknown) => log(`could not open ${url}: ${String(error)}`));
   return ({ url }) => {
-    const safe = toSafeExternalUrl(url);
-    if (safe !== null) {
-      openExternal(safe).catch((error: unknown) => log(`could not open ${safe}: ${String(error)}`));
+    const decision = decideLink(parseOpenRequest(url) ?? { url: String(url), text: '' });
+    if (decision.kind === 'open') {
+      void open(decision.url);
+    } else if (decision.kind === 'confirm') {
+      void confirm(decision.question).then(
+        (yes) => (yes ? open(decision.url) : log(`did not open ${decision.url}: not confirmed`)),
+        (error: unknown) => log(`could not ask before opening ${decision.url}: ${String(error)}`),
+      );
     } else {
-      log(`blocked a new window for ${JSON.stringify(String(url).slice(0, 200))}`);
+      log(`blocked a new window for ${JSON.stringify(String(url).slice(0, 200))}: ${decision.reason}`);
     }
     return { action: 'deny' };
   };
@@ -58,6 +70,8 @@ export function createWindowOpenHandler(
 
 export interface HardenOptions {
   openExternal: (url: string) => Promise<void>;
+  /** Asks in the window of this webContents. */
+  confirm: ConfirmLink;
   log?: Log;
 }
 
@@ -75,5 +89,5 @@ export function hardenWebContents(contents: WebContents, options: HardenOptions)
     event.preventDefault();
     log('blocked a <webview>');
   });
-  contents.setWindowOpenHandler(createWindowOpenHandler(options.openExternal, log));
+  contents.setWindowOpenHandler(createWindowOpenHandler(options.openExternal, options.confirm, log));
 }

@@ -104,7 +104,7 @@ describe('scheduler folder passes', () => {
       const status = await server.status('INBOX', { messages: true });
       await server.logout();
       assert.ok(stored > 0);
-      assert.equal(stored, status.messages, 'the store holds exactly the server INBOX');
+      assert.equal(stored, status === false ? -1 : status.messages, 'the store holds exactly the server INBOX');
     } finally {
       await scheduler.stop();
       db.close();

@@ -14,7 +14,7 @@ import type { SanitizedMessage, SanitizeOptions } from '../../src-renderer/featu
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `needs Debian's Chromium at ${CHROMIUM} (apt-get install chromium)`;
-const DESKTOP: LinkPolicy = { mode: 'desktop', openLinkBase: null, linkToken: null };
+const DESKTOP: LinkPolicy = { mode: 'desktop', openLinkBase: 'app://heron/open', linkToken: null };
 const BROWSER: LinkPolicy = { mode: 'browser', openLinkBase: 'http://127.0.0.1:4517/open', linkToken: 'tok' };
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
@@ -117,10 +117,19 @@ function problemsIn(documents: string[], allowRemote: boolean): Promise<string[]
   return page.evaluate(([docs, remoteOk]) => (window as unknown as { problemsIn: (d: string[], r: boolean) => string[] }).problemsIn(docs, remoteOk), [documents, allowRemote] as const);
 }
 
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+}
+
+/** A link routed through /open, back to the link the message had (the route is one of Heron's additions). */
+function unrouted(content: string): string {
+  return content.replace(/href="app:\/\/heron\/open\?([^"]*)"/g, (_, query: string) => `href="${escapeAttribute(new URLSearchParams(query.replace(/&amp;/g, '&')).get('url') ?? '')}"`);
+}
+
 /** A message equivalent to what the frame shows, without Heron's own additions: the input for a second pass. */
 function asMessage(clean: SanitizedMessage): string {
-  const attributes = clean.bodyAttributes.map(([name, value]) => ` ${name}="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`).join('');
-  return `<html><head>${clean.styles.map((css) => `<style>${css}</style>`).join('')}</head><body${attributes}>${clean.content}</body></html>`;
+  const attributes = clean.bodyAttributes.map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('');
+  return `<html><head>${clean.styles.map((css) => `<style>${css}</style>`).join('')}</head><body${attributes}>${unrouted(clean.content)}</body></html>`;
 }
 
 /** Deterministic soup of tags, attributes and values that sanitizers have trouble with (mXSS, nesting, raw-text elements). */
@@ -188,10 +197,10 @@ describe('message sanitizer (in Chromium)', { skip }, () => {
     assert.doesNotMatch(clean.content, /href/);
   });
 
-  it('opens every web link in a new window without opener or referrer; desktop keeps the URL, browser mode routes it', async () => {
+  it('opens every web link in a new window without opener or referrer, routed through /open (with the token in browser mode)', async () => {
     const html = '<a href="https://evil.test/" target="_top" referrerpolicy="unsafe-url">https://bank.example</a>';
     const desktop = await sanitize(html);
-    assert.match(desktop.content, /^<a href="https:\/\/evil\.test\/" target="_blank" rel="noopener noreferrer" title="https:\/\/evil\.test\/\nThe link text shows bank\.example, but the link goes to evil\.test\.">/);
+    assert.match(desktop.content, /^<a href="app:\/\/heron\/open\?url=https%3A%2F%2Fevil\.test%2F&amp;text=https%3A%2F%2Fbank\.example" target="_blank" rel="noopener noreferrer" title="https:\/\/evil\.test\/\nThe link text shows bank\.example, but the link goes to evil\.test\.">/);
     const browserMode = await sanitize(html, { links: BROWSER });
     assert.match(browserMode.content, /href="http:\/\/127\.0\.0\.1:4517\/open\?url=https%3A%2F%2Fevil\.test%2F&amp;text=https%3A%2F%2Fbank\.example&amp;t=tok"/);
     assert.doesNotMatch(desktop.content + browserMode.content, /referrerpolicy|_top/);

@@ -68,7 +68,8 @@ export function Reader({ db, engine, info, account, folderPath, uid }: ReaderPro
   const senderAllowed = senderAllows === true && auth.dmarc !== 'fail';
   const allowRemote = showOnce || senderAllowed;
   const links = useMemo<LinkPolicy>(
-    () => ({ mode: info.mode, openLinkBase: info.mode === 'browser' ? `${window.location.origin}/open` : null, linkToken: info.linkToken ?? null }),
+    // app://heron/open in the desktop app (read by the shell, never loaded), the engine's page in browser mode.
+    () => ({ mode: info.mode, openLinkBase: `${window.location.origin}/open`, linkToken: info.linkToken ?? null }),
     [info.mode, info.linkToken],
   );
   const rendered = useMemo(() => (readyBody ? render(readyBody, allowRemote, links) : null), [readyBody, allowRemote, links]);

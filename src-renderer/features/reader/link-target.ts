@@ -5,9 +5,12 @@ import { checkLink, type LinkAction } from '../../../shared/links';
 
 export interface LinkPolicy {
   mode: AppMode;
-  /** Browser mode: the absolute URL of the engine's confirmation page (`${origin}/open`); null in the desktop app. */
-  openLinkBase: string | null;
-  /** Browser mode: AppInfo.linkToken, which that page requires. */
+  /**
+   * The absolute URL of the app's `/open` (`${origin}/open`): in browser mode the engine's confirmation page; in the
+   * desktop app a request the shell's window-open handler reads (and denies as a window), so nothing ever loads it.
+   */
+  openLinkBase: string;
+  /** Browser mode: AppInfo.linkToken, which the confirmation page requires. The desktop app needs none. */
   linkToken: string | null;
 }
 
@@ -25,9 +28,10 @@ export interface LinkTarget {
 const MAX_TEXT_CHARS = 500;
 
 /**
- * Every http(s) link becomes a new-window link (the frame never navigates): in browser mode to the engine's
- * token-guarded confirmation page, which checks it again and shows the real destination; in the desktop app
- * to the checked URL itself, which the shell's window-open handler validates and hands to the system browser.
+ * Every http(s) link becomes a new-window link to `/open` with the URL and its text (the frame never navigates).
+ * Browser mode: the engine's token-guarded confirmation page, which checks it again and shows the real destination.
+ * Desktop app: the shell's window-open handler checks it again, asks first when it needs care, and hands it to the
+ * system browser. mailto: links keep their own URL.
  */
 export function linkTarget(href: string, text: string, policy: LinkPolicy): LinkTarget {
   const trimmed = href.trim();
@@ -36,9 +40,11 @@ export function linkTarget(href: string, text: string, policy: LinkPolicy): Link
   if (check.action === 'block' || !check.url) return { action: 'block', href: null, title: check.reason ?? 'Heron does not open this link.', sameDocument: false };
   const title = check.action === 'confirm' ? `${check.url}\n${check.reason ?? ''}` : check.url;
   if (check.url.startsWith('mailto:')) return { action: check.action, href: check.url, title, sameDocument: false };
-  if (policy.mode === 'browser' && policy.openLinkBase && policy.linkToken) {
-    const query = new URLSearchParams({ url: check.url, text: text.trim().slice(0, MAX_TEXT_CHARS), t: policy.linkToken });
-    return { action: check.action, href: `${policy.openLinkBase}?${query.toString()}`, title, sameDocument: false };
+  const query = new URLSearchParams({ url: check.url, text: text.trim().slice(0, MAX_TEXT_CHARS) });
+  if (policy.mode === 'browser') {
+    // Without its token the page would refuse the link, so it stays the checked URL itself.
+    if (!policy.linkToken) return { action: check.action, href: check.url, title, sameDocument: false };
+    query.set('t', policy.linkToken);
   }
-  return { action: check.action, href: check.url, title, sameDocument: false };
+  return { action: check.action, href: `${policy.openLinkBase}?${query.toString()}`, title, sameDocument: false };
 }
