@@ -176,9 +176,13 @@ async function changesSince(client: ImapFlow, path: string, cursor: SyncCursor, 
   }
 }
 
-/** Since the last sync: new messages, flag changes, and expunges (VANISHED, else found by count and UID difference). */
-async function incremental(ctx: FolderSyncContext, path: string, cursor: SyncCursor): Promise<SyncCursor> {
+/**
+ * Since the last sync: new messages, flag changes, and expunges (VANISHED, else found by count and UID difference).
+ * Null when UIDVALIDITY changed: the cursor's UIDs name other messages now, and nothing was written.
+ */
+async function incremental(ctx: FolderSyncContext, path: string, cursor: SyncCursor): Promise<SyncCursor | null> {
   return inFolder(ctx, path, async (client, state) => {
+    if (state.uidValidity !== cursor.uidValidity) return null;
     ctx.progress(path, 'changes', 0, 0);
     const from = cursor.uidNext ?? 1;
     const arrived = state.exists > 0 && state.uidNext > from ? await fetchHeaders(client, ctx.accountId, path, `${from}:*`, from) : [];
@@ -200,19 +204,29 @@ async function incremental(ctx: FolderSyncContext, path: string, cursor: SyncCur
 }
 
 export interface FolderSyncOptions {
-  /** False for the first pass over all folders (newest page / changes only); the backfill pass comes after. */
+  /**
+   * False for the first pass over all folders (newest page / changes only); true for the backfill pass, which always
+   * comes after a changes pass of the folder and so only backfills (a folder with nothing to backfill costs no command).
+   */
   backfill: boolean;
 }
 
-/** Brings one folder up to date. Safe to interrupt anywhere: the store's cursor only moves with committed data. */
+/**
+ * Brings one folder up to date. Safe to interrupt anywhere: the store's cursor only moves with committed data.
+ * One EXAMINE answers both "is the cache still valid" and "what changed", because each costs a round trip and,
+ * on a 100,000-message folder, the server's work of opening it.
+ */
 export async function syncFolder(ctx: FolderSyncContext, path: string, options: FolderSyncOptions): Promise<void> {
-  let cursor = await ctx.renderer.getSyncCursor(ctx.accountId, path);
-  const validity = await inFolder(ctx, path, async (_client, state) => state.uidValidity, true);
-  if (!cursor || cursor.uidValidity !== validity) {
-    await initialSync(ctx, path, cursor !== null);
+  const stored = await ctx.renderer.getSyncCursor(ctx.accountId, path);
+  // A backfill pass always follows a changes pass of the same folder; with nothing left to backfill, it has nothing to ask.
+  if (options.backfill && stored && stored.backfillBelowUid === null) {
+    ctx.progress(path, 'idle', 0, 0);
+    return;
+  }
+  let cursor = stored ? await incremental(ctx, path, stored) : null;
+  if (!cursor) {
+    await initialSync(ctx, path, stored !== null);
     cursor = await ctx.renderer.getSyncCursor(ctx.accountId, path);
-  } else {
-    cursor = await incremental(ctx, path, cursor);
   }
   if (options.backfill && cursor) await backfill(ctx, path, cursor);
   ctx.progress(path, 'idle', 0, 0);

@@ -228,7 +228,7 @@ describe('replaying local changes', () => {
       for (const m of untouched) assert.deepEqual(flagsOn(server, 'INBOX', m.uid), norm(m.flags), `INBOX ${m.uid} untouched`);
 
       // The engine resyncs the touched folders; the moved messages then show in their new folders.
-      for (const path of result.touchedFolders) await syncOneFolder(h.ctx, path, true);
+      for (const path of result.touchedFolders) await syncOneFolder(h.ctx, path, false);
       await assertStoreEqualsServer(h);
       assert.equal((await storeMessages(h, 'Archive/2024')).filter((m) => moved.some((x) => x.messageId === m.messageId)).length, 3);
     } finally {
@@ -324,7 +324,7 @@ describe('replaying local changes', () => {
       const stored = new Map((await storeMessages(h, 'INBOX')).map((m) => [m.uid, m]));
       assert.equal(stored.has(x.uid) || stored.has(y.uid), false);
       assert.deepEqual(norm(stored.get(w.uid)?.flags ?? []), norm(w.flags));
-      for (const path of result.touchedFolders) await syncOneFolder(h.ctx, path, true);
+      for (const path of result.touchedFolders) await syncOneFolder(h.ctx, path, false);
       await assertStoreEqualsServer(h);
     } finally {
       await h.close();

@@ -238,9 +238,31 @@ describe('IMAP sync', () => {
     }
   });
 
+  it('opening a synced folder with nothing new costs one EXAMINE: the validity check rides on the changes query, and an empty backfill pass asks nothing', async () => {
+    // The plain port without STARTTLS, so the proxy can read the commands (loopback only).
+    const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.imap } });
+    const record = account(proxy.port, 'none');
+    const h = harness(record);
+    try {
+      await syncImapAccount(h.ctx);
+      const sentSoFar = () => Buffer.concat(proxy.clientSent()).toString('latin1');
+      const before = sentSoFar().length;
+      // What opening a folder runs (scheduler.syncFolderNow): the changes pass, then the backfill pass.
+      await syncOneFolder(h.ctx, 'INBOX', false);
+      await syncOneFolder(h.ctx, 'INBOX', true);
+      const commands = sentSoFar().slice(before);
+      assert.equal(commands.match(/ EXAMINE /gi)?.length ?? 0, 1, commands);
+      await assertStoreEqualsServer(h, record.id);
+    } finally {
+      await h.close();
+      await proxy.close();
+    }
+  });
+
   it('without CONDSTORE (capabilities stripped) the flag diff and UID comparison still converge', async () => {
-    const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.imaps }, stripCapabilities: ['CONDSTORE', 'QRESYNC'] });
-    const record = account(proxy.port);
+    // The plain port without STARTTLS: the proxy can only strip capabilities and read commands it can see (loopback only).
+    const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.imap }, stripCapabilities: ['CONDSTORE', 'QRESYNC'] });
+    const record = account(proxy.port, 'none');
     const h = harness(record);
     const other = await otherClient();
     try {
@@ -255,7 +277,8 @@ describe('IMAP sync', () => {
       await syncImapAccount(h.ctx);
       await assertStoreEqualsServer(h, record.id);
       const sent = Buffer.concat(proxy.clientSent()).toString('latin1');
-      assert.ok(!/CHANGEDSINCE/i.test(sent), 'no CONDSTORE command was used');
+      assert.match(sent, / UID FETCH /i, 'the proxy reads the commands');
+      assert.ok(!/CHANGEDSINCE|ENABLE QRESYNC|ENABLE CONDSTORE/i.test(sent), 'no CONDSTORE command was used');
     } finally {
       await other.logout();
       await h.close();
