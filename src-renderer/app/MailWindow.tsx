@@ -5,6 +5,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { AppInfo, EngineApi } from '../../shared/contract';
 import { toErrorData, type HeronErrorData } from '../../shared/errors';
 import type { AccountSummary, Folder } from '../../shared/model';
+import { AccountSettings } from '../features/accounts/AccountSettings';
+import { fixFor } from '../features/accounts/error-fix';
 import { commandFor, isControl, isEditable } from '../features/actions/keyboard';
 import { ShortcutHelp } from '../features/actions/ShortcutHelp';
 import { Toolbar } from '../features/actions/Toolbar';
@@ -84,10 +86,24 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
   const [selection, setSelection] = useState<FolderSelection | null>(null);
   const [errors, setErrors] = useState<ShownError[]>([]);
   const nextErrorId = useRef(1);
-  const showError = useCallback((error: HeronErrorData) => {
+  const showError = useCallback((error: HeronErrorData, accountId?: string) => {
     // The same failure twice is one bar, not two.
-    setErrors((all) => (all.some((e) => e.error.code === error.code && e.error.message === error.message) ? all : [...all.slice(-2), { id: nextErrorId.current++, error }]));
+    setErrors((all) =>
+      all.some((e) => e.error.code === error.code && e.error.message === error.message && e.accountId === accountId) ? all : [...all.slice(-2), { id: nextErrorId.current++, error, accountId }],
+    );
   }, []);
+  // What the list does (open, flag, move) is about the open folder's account.
+  const showListError = useCallback((error: HeronErrorData) => showError(error, selection?.accountId), [showError, selection?.accountId]);
+  const [settingsFor, setSettingsFor] = useState<{ accountId: string; reason?: HeronErrorData } | null>(null);
+  const settingsAccount = accounts.find((a) => a.id === settingsFor?.accountId);
+  // The way to an error's fix: trying again is a sync (a new failure shows in the account's status); the rest is in its settings.
+  const fixError = useCallback(
+    (accountId: string, error: HeronErrorData) => {
+      if (fixFor(error.code)?.action === 'retry') engine.syncAccount(accountId).catch(() => undefined);
+      else setSettingsFor({ accountId, reason: error });
+    },
+    [engine],
+  );
   const [helpOpen, setHelpOpen] = useState(false);
   const online = useNavigatorOnline();
   // Dates say "today" by the clock; a minute is fine enough for the list.
@@ -140,7 +156,7 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
     order: order ?? 'newest',
     markReadOnOpen: markReadOnOpen ?? true,
     mac: isMac,
-    onError: showError,
+    onError: showListError,
   });
 
   // A search hit opens its folder too, so the list shows where the message lives.
@@ -150,7 +166,7 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
         open({ accountId: folder.accountId, path: folder.path, name: folder.specialUse === 'inbox' ? 'Inbox' : folder.name, total: folder.total });
       }
       if (header) mail.openMessage(header);
-    }, (error: unknown) => showError(toErrorData(error)));
+    }, (error: unknown) => showError(toErrorData(error), hit.accountId));
   };
 
   const toggleCollapsed = (key: string) => {
@@ -202,7 +218,7 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
         onMarkReadOnOpen={saveMarkRead}
         onHelp={() => setHelpOpen(true)}
       />
-      <Notices offline={offline} pendingChanges={pendingCount} errors={errors} onDismiss={(id) => setErrors((all) => all.filter((e) => e.id !== id))} />
+      <Notices offline={offline} pendingChanges={pendingCount} errors={errors} onDismiss={(id) => setErrors((all) => all.filter((e) => e.id !== id))} onFix={fixError} />
       <div className="panes">
         <nav className="sidebar" aria-label="Accounts and folders">
           {accounts.map((account) => {
@@ -224,6 +240,8 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
                 collapsed={collapsed}
                 onToggleCollapsed={toggleCollapsed}
                 drop={mail.dropTarget}
+                onOpenSettings={() => setSettingsFor({ accountId: account.id })}
+                onFix={(error) => fixError(account.id, error)}
               />
             );
           })}
@@ -302,10 +320,11 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
           ) : (
             <Splitter label="Resize the message list" pane="listHeight" orientation="horizontal" value={layout.listHeight} onResize={(v) => setDraftLayout({ ...layout, listHeight: v })} onCommit={(v) => commitLayout({ ...layout, listHeight: v })} />
           )}
-          <ReaderPane db={db} engine={engine} info={info} accounts={accounts} opened={mail.opened} selectedCount={mail.selection.keys.length} />
+          <ReaderPane db={db} engine={engine} info={info} accounts={accounts} opened={mail.opened} selectedCount={mail.selection.keys.length} conversations={listMode === 'conversations'} />
         </main>
       </div>
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
+      {settingsAccount && <AccountSettings key={settingsAccount.id} engine={engine} info={info} account={settingsAccount} reason={settingsFor?.reason} onClose={() => setSettingsFor(null)} />}
     </div>
   );
 }

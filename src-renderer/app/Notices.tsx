@@ -1,12 +1,15 @@
-// Bars across the top of the window: offline (calm, changes wait) and errors from actions, each in the error vocabulary's words.
+// Bars across the top of the window: offline (calm, changes wait) and errors from actions, each in the error vocabulary's words with its way to the fix.
 
 import { ERROR_MESSAGES, HeronError, type HeronErrorData } from '../../shared/errors';
+import { ErrorFixButton } from '../features/accounts/ErrorFixButton';
 import { ErrorNote } from '../features/accounts/ErrorNote';
 import { Icon } from '../features/layout/icons';
 
 export interface ShownError {
   id: number;
   error: HeronErrorData;
+  /** The account the failed action was about, when known: only then can the bar lead to a fix. */
+  accountId?: string;
 }
 
 interface Props {
@@ -14,9 +17,10 @@ interface Props {
   pendingChanges: number;
   errors: readonly ShownError[];
   onDismiss: (id: number) => void;
+  onFix: (accountId: string, error: HeronErrorData) => void;
 }
 
-export function Notices({ offline, pendingChanges, errors, onDismiss }: Props) {
+export function Notices({ offline, pendingChanges, errors, onDismiss, onFix }: Props) {
   if (!offline && errors.length === 0) return null;
   return (
     <div className="notices">
@@ -29,9 +33,19 @@ export function Notices({ offline, pendingChanges, errors, onDismiss }: Props) {
           </span>
         </div>
       )}
-      {errors.map(({ id, error }) => (
+      {errors.map(({ id, error, accountId }) => (
         <div className="error-bar" key={id}>
           <ErrorNote error={HeronError.fromData(error)} />
+          {accountId !== undefined && (
+            <ErrorFixButton
+              error={error}
+              onFix={() => {
+                // Taken care of: a new failure brings a new bar.
+                onDismiss(id);
+                onFix(accountId, error);
+              }}
+            />
+          )}
           <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => onDismiss(id)}>
             <Icon name="close" />
           </button>

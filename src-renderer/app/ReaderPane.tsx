@@ -1,9 +1,12 @@
-// The reader pane: the open message through the reader feature, or a quiet hint when none (or several) are chosen.
+// The reader pane: the open message (or, when the list groups conversations, its whole conversation), or a quiet hint when none (or several) are chosen.
 
+import { useLiveQuery } from 'dexie-react-hooks';
 import type { AppInfo, EngineApi } from '../../shared/contract';
 import type { AccountSummary } from '../../shared/model';
+import { Conversation } from '../features/reader/Conversation';
 import { Reader } from '../features/reader/Reader';
 import type { HeronDb } from '../store/db';
+import { getThread } from '../store/queries';
 import type { OpenedMessage } from './use-mail-list';
 
 interface Props {
@@ -13,10 +16,16 @@ interface Props {
   accounts: readonly AccountSummary[];
   opened: OpenedMessage | null;
   selectedCount: number;
+  /** The list groups conversations: a message with others in its thread opens with them (from every folder). */
+  conversations: boolean;
 }
 
-export function ReaderPane({ db, engine, info, accounts, opened, selectedCount }: Props) {
+export function ReaderPane({ db, engine, info, accounts, opened, selectedCount, conversations }: Props) {
   const account = opened ? accounts.find((a) => a.id === opened.accountId) : undefined;
+  const thread = useLiveQuery(
+    async () => (conversations && opened ? ((await getThread(db, opened.accountId, opened.threadId)) ?? null) : null),
+    [db, conversations, opened?.accountId, opened?.threadId],
+  );
   let content: React.ReactNode;
   if (selectedCount > 1) {
     content = (
@@ -25,6 +34,8 @@ export function ReaderPane({ db, engine, info, accounts, opened, selectedCount }
         <p className="hint">Archive, delete, flag or move them with the buttons above the list, or drag them onto a folder.</p>
       </div>
     );
+  } else if (opened && account && thread && thread.messageCount > 1) {
+    content = <Conversation key={`${opened.accountId}/${opened.threadId}`} db={db} engine={engine} info={info} account={account} threadId={opened.threadId} chosen={opened} />;
   } else if (opened && account) {
     content = <Reader key={`${opened.accountId}/${opened.folderPath}/${opened.uid}`} db={db} engine={engine} info={info} account={account} folderPath={opened.folderPath} uid={opened.uid} />;
   } else {

@@ -48,10 +48,33 @@ async function appendFixtures(): Promise<void> {
       const text = (await readFile(path.join(FIXTURES, name), 'utf8')).replaceAll('{{REMOTE}}', remoteOrigin).replaceAll('{{AUTHSERV_ID}}', lab.host);
       await client.append('INBOX', Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf8'));
     }
+    for (const message of LISBON_THREAD) await client.append(message.folder, Buffer.from(message.text.replace(/\r?\n/g, '\r\n'), 'utf8'));
   } finally {
     await client.logout();
   }
 }
+
+/** One conversation across two folders: a question in the Inbox, Alice's reply in Sent, and the answer back in the Inbox. */
+const LISBON_THREAD = [
+  { folder: 'INBOX', id: '<lisbon-1@north.test>', refs: [] as string[], from: 'Bob <bob@north.test>', to: 'alice@maillab.test', date: 'Mon, 02 Jun 2025 09:00:00 +0000', subject: 'Trip to Lisbon', body: 'Shall we go to Lisbon in May?' },
+  { folder: 'Sent', id: '<lisbon-2@maillab.test>', refs: ['<lisbon-1@north.test>'], from: 'Alice <alice@maillab.test>', to: 'bob@north.test', date: 'Mon, 02 Jun 2025 10:00:00 +0000', subject: 'Re: Trip to Lisbon', body: 'Yes, I will book the hotel by the river.' },
+  { folder: 'INBOX', id: '<lisbon-3@north.test>', refs: ['<lisbon-1@north.test>', '<lisbon-2@maillab.test>'], from: 'Bob <bob@north.test>', to: 'alice@maillab.test', date: 'Mon, 02 Jun 2025 11:00:00 +0000', subject: 'Re: Trip to Lisbon', body: 'Great, I will take care of the trains.' },
+].map((m) => ({
+  folder: m.folder,
+  body: m.body,
+  text: [
+    `From: ${m.from}`,
+    `To: ${m.to}`,
+    `Subject: ${m.subject}`,
+    `Date: ${m.date}`,
+    `Message-ID: ${m.id}`,
+    ...(m.refs.length > 0 ? [`In-Reply-To: ${m.refs[m.refs.length - 1] ?? ''}`, `References: ${m.refs.join(' ')}`] : []),
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    m.body,
+    '',
+  ].join('\n'),
+}));
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const folderButton = () => page.getByRole('navigation', { name: 'Accounts and folders' }).getByRole('button', { name: /^Inbox/ });
@@ -238,5 +261,26 @@ test('plain text is escaped with its link made safe; source and attachments are 
   const download = page.waitForEvent('download');
   await attachments.getByRole('button', { name: 'Save report.txt' }).click();
   expect((await download).suggestedFilename()).toBe('report.txt');
+  await expectChromeUntouched();
+});
+
+test('a conversation spanning Inbox and Sent opens as one: every message in order, the newest open, the others a click away', async () => {
+  await folderButton().click();
+  await page.getByRole('option', { name: /Trip to Lisbon/ }).first().click();
+  const conversation = page.getByRole('region', { name: 'Conversation: Trip to Lisbon' });
+  const lines = conversation.locator('.conversation-line');
+  await expect(lines).toHaveCount(3);
+  await expect(lines.nth(1)).toContainText('Sent');
+  await expect(lines.nth(1)).toHaveAttribute('aria-expanded', 'false');
+  await expect(lines.nth(2)).toHaveAttribute('aria-expanded', 'true');
+  const bodies = conversation.frameLocator('iframe[title="Message body"]');
+  await expect(bodies.getByText(LISBON_THREAD[2]?.body ?? '')).toBeVisible();
+  await expect(conversation.locator('iframe[title="Message body"]')).toHaveCount(1);
+
+  // Alice's own reply, kept in Sent, reads in place.
+  await lines.nth(1).click();
+  await expect(lines.nth(1)).toHaveAttribute('aria-expanded', 'true');
+  await expect(conversation.locator('iframe[title="Message body"]')).toHaveCount(2);
+  await expect(conversation.frameLocator('iframe[title="Message body"]').first().getByText(LISBON_THREAD[1]?.body ?? '')).toBeVisible();
   await expectChromeUntouched();
 });

@@ -8,7 +8,7 @@
 // - Plaintext auth is allowed everywhere (disable_plaintext_auth = no, ssl = yes not required): the tests must
 //   prove that Heron refuses to send a password in the clear, so the server must not refuse first.
 // - APOP works because the passwd-file stores {PLAIN} passwords, which Dovecot needs to compute the APOP digest.
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabCertificate } from './certificate';
 import type { LabPorts } from './ports';
@@ -200,11 +200,21 @@ service stats {
 `;
 }
 
-function renderPasswd(setup: DovecotSetup): string {
+function renderPasswd(setup: Pick<DovecotSetup, 'paths' | 'users' | 'account'>): string {
   // user:password:uid:gid:gecos:home:shell:extra — the file is both passdb and userdb.
   return setup.users
     .map((user) => `${user.name}:{PLAIN}${user.password}:${setup.account.uid}:${setup.account.gid}::${userHome(setup.paths, user.name)}::\n`)
     .join('');
+}
+
+/** (Re)writes the passwd-file. Dovecot re-reads it when it changes (there is no auth cache), looking at most once a second. */
+export async function writePasswdFile(setup: Pick<DovecotSetup, 'paths' | 'users' | 'account'>): Promise<void> {
+  const file = setup.paths.passwdFile;
+  const previous = await stat(file).then((info) => info.mtimeMs, () => null);
+  // Readable by the auth process, which runs as the dovecot user.
+  await writeFile(file, renderPasswd(setup), { mode: 0o644 });
+  // Dovecot tells a change by size or by mtime in whole seconds: a same-size rewrite within the second must move the mtime on.
+  if (previous !== null && Math.floor(previous / 1000) === Math.floor(Date.now() / 1000)) await utimes(file, new Date(), new Date(previous + 1000));
 }
 
 /** Writes dovecot.conf and the passwd-file, and creates the directories Dovecot expects to exist. */
@@ -217,8 +227,7 @@ export async function writeDovecotConfig(setup: DovecotSetup): Promise<void> {
   await mkdir(paths.stateDir, { recursive: true, mode: 0o755 });
   await mkdir(paths.mailRoot, { recursive: true, mode: 0o755 });
   await writeFile(paths.configFile, renderConfig(setup, await fileExists(DEBIAN_DH_PARAMS)));
-  // Readable by the auth process, which runs as the dovecot user.
-  await writeFile(paths.passwdFile, renderPasswd(setup), { mode: 0o644 });
+  await writePasswdFile(setup);
 }
 
 /** doveadm against this instance; `-c` keeps it away from /etc/dovecot, which has no lab users. */

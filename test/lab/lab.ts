@@ -6,12 +6,13 @@
 // API and on the IMAP wire (maildir LAYOUT=fs, see dovecot.ts).
 import { chmod, chown, mkdir, mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { LabCertificate } from './certificate';
 import { makeCertificate } from './certificate';
 import type { DovecotPaths } from './dovecot';
-import { dovecotPaths, doveadm, startDovecot, stopDovecot, userHome, writeDovecotConfig } from './dovecot';
+import { dovecotPaths, doveadm, startDovecot, stopDovecot, userHome, writeDovecotConfig, writePasswdFile } from './dovecot';
 import { folderDirectory, folderLevels, isInbox, MAILDIR_NAME } from './maildir';
 import { ensureSystemPackages } from './packages';
 import type { GreetingProbe, LabPorts } from './ports';
@@ -43,6 +44,8 @@ export interface Lab {
   resync(user: string): Promise<void>;
   /** Remove every message and folder of a user (fresh mailbox for a test). */
   resetUser(user: string): Promise<void>;
+  /** Changes a user's password on the server, as a provider's web page would; sessions already logged in stay open. */
+  setPassword(user: string, password: string): Promise<void>;
   /** Stops both servers, leaves no process behind, removes stateDir unless keepState. */
   stop(): Promise<void>;
 }
@@ -250,6 +253,18 @@ class RunningLab implements Lab {
     await Promise.all(entries.map((entry) => rm(path.join(home, entry), { recursive: true, force: true })));
     await mkdir(home, { recursive: true });
     await chown(home, this.account.uid, this.account.gid);
+  }
+
+  async setPassword(user: string, password: string): Promise<void> {
+    const name = this.userName(user);
+    const users = this.users.map((known) => (known.name === name ? { ...known, password } : known));
+    validateUsers(users);
+    await writePasswdFile({ paths: this.dovecot, users, account: this.account });
+    // Dovecot looks at the file at most once a second: from the next second on, every login sees the new password.
+    // (Polling with test logins instead would fail a few, and Dovecot slows down failed logins.)
+    await delay(1_050 - (Date.now() % 1_000));
+    // lab.users stays the truth tests log in with.
+    this.users.splice(0, this.users.length, ...users);
   }
 
   async stop(): Promise<void> {
