@@ -20,6 +20,7 @@ import { MessageList } from '../features/list/MessageList';
 import type { HeronDb } from '../store/db';
 import type { SortOrder } from '../store/list-queries';
 import { foldersOf } from '../store/queries';
+import { dismissDroppedChange, droppedChangesOf } from '../store/pending-changes';
 import { isUnreachable } from './connection';
 import { Notices, type ShownError } from './Notices';
 import { ReaderPane } from './ReaderPane';
@@ -116,6 +117,7 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
   const folders = useLiveQuery<Folder[]>(() => (selection ? foldersOf(db, selection.accountId) : []), [db, selection?.accountId]) ?? [];
   const currentFolder = folders.find((f) => f.path === selection?.path);
   const pendingCount = useLiveQuery(() => db.pendingChanges.count(), [db]) ?? 0;
+  const dropped = useLiveQuery(() => droppedChangesOf(db), [db]) ?? [];
 
   // Opening a folder asks the engine to sync it now; failures show through the account's status.
   const open = useCallback(
@@ -218,7 +220,12 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
         onMarkReadOnOpen={saveMarkRead}
         onHelp={() => setHelpOpen(true)}
       />
-      <Notices offline={offline} pendingChanges={pendingCount} errors={errors} onDismiss={(id) => setErrors((all) => all.filter((e) => e.id !== id))} onFix={fixError} />
+      <Notices offline={offline} pendingChanges={pendingCount} errors={errors}
+        onDismiss={(id) => setErrors((all) => all.filter((e) => e.id !== id))}
+        onFix={fixError}
+        dropped={dropped}
+        onDismissDropped={(id) => void dismissDroppedChange(db, id).catch((error: unknown) => showError(toErrorData(error)))}
+      />
       <div className="panes">
         <nav className="sidebar" aria-label="Accounts and folders">
           {accounts.map((account) => {

@@ -263,6 +263,27 @@ test('flag, move through the menu and delete reach the server', async ({ page })
   expect(await serverMessageIds('INBOX')).not.toContain(deletedId);
 });
 
+test('a move the server refuses for good is undone and explained until dismissed', async ({ page }) => {
+  await inboxSynced(page);
+  await showSingleMessages(page);
+  // Another client deletes a folder Heron still lists: moving into it is refused (NO [TRYCREATE]), which no retry can fix.
+  await (await imap()).mailboxDelete('Été 2024');
+  const row = rows(page).nth(0);
+  const uid = await uidOf(row);
+  const id = await messageIdOf('INBOX', uid);
+  await row.click();
+  await page.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name: 'Move to…' }).click();
+  await page.getByRole('menu', { name: 'Move to folder' }).getByRole('menuitem', { name: 'Été 2024' }).click();
+
+  const notice = page.getByRole('alert').filter({ hasText: 'Undone: Moving 1 message from Inbox to Été 2024.' });
+  await expect(notice).toBeVisible({ timeout: SERVER_TIMEOUT });
+  await expect(notice).toContainText('The server said:');
+  await expect(messageList(page).locator(`[data-uid="${uid}"]`)).toHaveCount(1);
+  expect(await serverMessageIds('INBOX')).toContain(id);
+  await notice.locator('..').getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+});
+
 test('dragging a row onto a folder moves it on the server', async ({ page }) => {
   await inboxSynced(page);
   await showSingleMessages(page);

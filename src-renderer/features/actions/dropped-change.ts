@@ -1,5 +1,6 @@
 // Says in words which of the person's actions the server refused for good, so an undone change is never a silent flicker.
 
+import { ERROR_CODES, ERROR_MESSAGES, type ErrorCode } from '../../../shared/errors';
 import type { LocalChange } from '../../../shared/model';
 import type { DroppedChangeRow } from '../../store/rows';
 
@@ -38,4 +39,17 @@ export function describeDroppedChange(row: Pick<DroppedChangeRow, 'change' | 'co
     case 'archive':
       return `Archiving ${n} from ${from}`;
   }
+}
+
+/**
+ * Why, from the replay's record (`<error code>: <server words or message>`): the vocabulary's message for the code,
+ * and the server's own words when they add something.
+ */
+export function droppedReason(error: string): { message: string; serverWords: string | null } {
+  const split = error.indexOf(': ');
+  const code = split > 0 ? error.slice(0, split) : '';
+  if (!(ERROR_CODES as readonly string[]).includes(code)) return { message: error, serverWords: null };
+  const message = ERROR_MESSAGES[code as ErrorCode];
+  const words = error.slice(split + 2).trim();
+  return { message, serverWords: words && words !== message ? words : null };
 }
