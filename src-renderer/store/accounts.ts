@@ -37,7 +37,7 @@ export function toAccountSummary(a: AccountSummary): AccountSummary {
 export async function putAccounts(db: HeronDb, summaries: readonly AccountSummary[]): Promise<void> {
   const rows = summaries.map(toAccountSummary);
   const kept = new Set(rows.map((r) => r.id));
-  const perAccount = [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.threadLinks, db.syncCursors, db.outbox, db.drafts, db.searchTerms];
+  const perAccount = [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.threadLinks, db.syncCursors, db.outbox, db.drafts, db.searchTerms, db.pendingChanges, db.droppedChanges];
   try {
     await db.transaction('rw', [db.accounts, ...perAccount], async () => {
       const gone = (await db.accounts.toCollection().primaryKeys()).filter((id) => !kept.has(id));

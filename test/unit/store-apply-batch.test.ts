@@ -11,6 +11,7 @@ import type { AccountSummary, Folder, MessageHeader, SyncBatch, SyncCursor } fro
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { HeronDb } from '../../src-renderer/store/db';
 import { foldersOf, getSyncCursor, newestInFolder, putAccounts } from '../../src-renderer/store/queries';
+import { queueChange } from '../../src-renderer/store/pending-changes';
 import { createStoreRendererApi } from '../../src-renderer/store/renderer-api';
 import { countUnread, countFlagged } from '../support/store-oracle';
 
@@ -540,6 +541,9 @@ test('an account that leaves the engine list takes its cached mail with it; othe
       upsertMessages: [header(1, { accountId }), header(2, { accountId })], cursor: cursor('INBOX', { accountId }),
     });
   }
+  // Its queue and its record of undone changes go too: nothing could ever replay or show them.
+  await queueChange(db, { accountId: 'a1', folderPath: 'INBOX', uids: [1], change: { kind: 'flags', add: ['\\Seen'], remove: [] } });
+  await db.droppedChanges.put({ id: 'd1', accountId: 'a1', folderPath: 'INBOX', change: { kind: 'delete' }, count: 1, error: 'not-found: gone', droppedAt: 1 });
   await putAccounts(db, [summary('a2')]);
   const after = await snapshot(db);
   for (const [table, rows] of Object.entries(after)) {
