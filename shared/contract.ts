@@ -12,11 +12,13 @@ import type {
   MessageBody,
   MessageSource,
   NewAccountInput,
+  OutgoingSettings,
   PendingChange,
   SyncBatch,
   SyncCursor,
   SyncProgress,
 } from './model';
+import type { DiscoveryResult, DoctorReport, DoctorTarget, DomainHealth, OutgoingReport } from './setup';
 
 export type AppMode = 'desktop' | 'browser';
 
@@ -57,6 +59,14 @@ export interface EngineApi {
   unlockAccount(accountId: string, password: string, remember: boolean): Promise<AccountSummary>;
   /** Logs in with settings not yet saved, lists the folders and logs out; a fingerprint the person confirmed pins that certificate. */
   testIncoming(settings: IncomingSettings, password: string, pinnedFingerprint256?: string | null): Promise<ConnectionReport>;
+  /** Finds server settings for an address (SRV records, autoconfig, built-in providers, MX, probing), in parallel with timeouts. */
+  discoverSettings(email: string): Promise<DiscoveryResult>;
+  /** The connection doctor: checks one server step by step and says what is wrong; with a password it also logs in. */
+  diagnose(target: DoctorTarget, password: string | null, pinnedFingerprint256?: string | null): Promise<DoctorReport>;
+  /** Connects to an outgoing (SMTP submission) server and logs in; nothing is sent. */
+  testOutgoing(settings: OutgoingSettings, password: string, pinnedFingerprint256?: string | null): Promise<OutgoingReport>;
+  /** The sending domain's SPF and DMARC records, and DKIM for a selector when one is given: advice, never blocking. */
+  checkDomainHealth(domain: string, dkimSelector?: string | null): Promise<DomainHealth>;
   /** Refreshes the account's folders and messages into the store now. */
   syncAccount(accountId: string): Promise<void>;
   /** The person opened this folder: sync it now, ahead of the schedule. */

@@ -6,6 +6,11 @@ import { DEFAULT_KEEP_BODIES_DAYS, type AccountSummary, type IncomingSettings, t
 import { createAccountRegistry, toSummary, type AccountRecord, type PinnedCertificate } from './accounts';
 import { fetchCertificate, normalizeFingerprint } from './certificate';
 import { checkIncoming } from './incoming';
+import { discoverSettings, type DiscoveryOptions } from '../discovery/discover';
+import { diagnose } from '../doctor/diagnose';
+import { createDnsResolver } from '../doctor/dns-records';
+import { checkDomainHealth } from '../doctor/domain-health';
+import { checkOutgoing, pinOutgoing } from '../doctor/outgoing';
 import { fetchAttachmentContent, fetchMessageBody } from '../imap/bodies';
 import { fetchMessageSource } from '../imap/message-source';
 import { fetchHeadersInto, searchServer } from '../imap/server-search';
@@ -22,6 +27,8 @@ export interface EngineOptions {
   openExternal?: (url: string) => Promise<void>;
   /** Browser mode: the token of the server's link-confirmation page, which the page learns from getAppInfo. */
   linkToken?: string;
+  /** Where settings discovery looks (DNS servers, autoconfig port and CA, probe port map, time limits); default: the real world. */
+  discovery?: DiscoveryOptions;
 }
 
 export interface Engine {
@@ -114,6 +121,21 @@ export function createEngine(options: EngineOptions): Engine {
       validateIncoming(settings);
       const pinned = pinnedFingerprint256 ? await pinCertificate(settings, pinnedFingerprint256) : null;
       return checkIncoming(settings, password, pinned);
+    },
+    async diagnose(target, password, pinnedFingerprint256) {
+      return diagnose(target, password, { pinnedFingerprint256: pinnedFingerprint256 ?? null });
+    },
+    async testOutgoing(settings, password, pinnedFingerprint256) {
+      validateOutgoing(settings);
+      const pinned = pinnedFingerprint256 ? await pinOutgoing(settings, pinnedFingerprint256) : null;
+      return checkOutgoing(settings, password, pinned);
+    },
+    async checkDomainHealth(domain, dkimSelector) {
+      // The DNS servers discovery asks (tests and browser mode point both at a private server).
+      return checkDomainHealth(domain, dkimSelector ?? null, createDnsResolver(options.discovery?.dnsServers));
+    },
+    async discoverSettings(email) {
+      return discoverSettings(email, options.discovery);
     },
     async syncAccount(accountId) {
       await scheduler.syncNow(await registry.get(accountId));

@@ -33,6 +33,7 @@ const CODE_BY_ERRNO: Record<string, ErrorCode> = {
   EPIPE: 'connection-lost',
   NoConnection: 'connection-lost',
   EConnectionClosed: 'connection-lost',
+  ECONNECTION: 'connection-lost',
   ClosedAfterConnectText: 'connection-lost',
   ClosedAfterConnectTLS: 'tls-failed',
   STARTTLS_INJECTION: 'tls-failed',
@@ -58,11 +59,21 @@ interface LibraryError {
   command?: string;
   reason?: string;
   cause?: unknown;
+  /** nodemailer reports socket failures as ESOCKET and keeps Node's or OpenSSL's own code here. */
+  originalCode?: string;
+}
+
+function codeOf(e: LibraryError): string | undefined {
+  return e.code === 'ESOCKET' && e.originalCode ? e.originalCode : e.code;
 }
 
 export function isCertificateError(error: unknown): boolean {
   const e = error as LibraryError | undefined;
-  return Boolean(e && ((e.code && CERTIFICATE_CODES.has(e.code)) || (e.reason && /certificate/i.test(e.reason))));
+  if (!e) return false;
+  const code = codeOf(e);
+  // nodemailer's STARTTLS upgrade keeps only the TLS error's text ("Error initiating TLS - self-signed certificate").
+  const startTlsCertificate = e.code === 'ETLS' && /certificate/i.test(e.message ?? '');
+  return Boolean((code && CERTIFICATE_CODES.has(code)) || (e.reason && /certificate/i.test(e.reason)) || startTlsCertificate);
 }
 
 /**
@@ -73,15 +84,17 @@ export function mapProtocolError(error: unknown, server: { host: string; port: n
   if (error instanceof HeronError) return error;
   const e = (error ?? {}) as LibraryError;
   const where = `${server.host}:${server.port}`;
-  if (e.authenticationFailed) {
+  if (e.authenticationFailed || e.code === 'EAUTH') {
     const serverResponse = e.responseText ?? e.response;
     return new HeronError('auth-failed', ERROR_MESSAGES['auth-failed'], serverResponse ? { serverResponse } : {}, { cause: error });
   }
-  if (e.tlsFailed) return new HeronError('starttls-unavailable', undefined, undefined, { cause: error });
+  // imapflow's tlsFailed; nodemailer's ETLS with the server's reply to STARTTLS (a refusal, not a broken handshake).
+  if (e.tlsFailed || (e.code === 'ETLS' && e.command === 'STARTTLS' && e.response)) return new HeronError('starttls-unavailable', undefined, undefined, { cause: error });
   if (isCertificateError(error)) return new HeronError('certificate-untrusted', undefined, undefined, { cause: error });
-  const byCode = e.code ? CODE_BY_ERRNO[e.code] : undefined;
-  if (byCode) return new HeronError(byCode, `${ERROR_MESSAGES[byCode]} (${where})`, { cause: e.code }, { cause: error });
-  if (e.code?.startsWith('ERR_SSL') || /ssl|tls/i.test(e.message ?? '')) return new HeronError('tls-failed', undefined, { cause: e.message ?? '' }, { cause: error });
+  const code = codeOf(e);
+  const byCode = code ? CODE_BY_ERRNO[code] : undefined;
+  if (byCode) return new HeronError(byCode, `${ERROR_MESSAGES[byCode]} (${where})`, { cause: code }, { cause: error });
+  if (code?.startsWith('ERR_SSL') || /ssl|tls/i.test(e.message ?? '')) return new HeronError('tls-failed', undefined, { cause: e.message ?? '' }, { cause: error });
   if (e.responseStatus === 'NO' || e.responseStatus === 'BAD') {
     return new HeronError('server-rejected', undefined, { serverResponse: e.responseText ?? e.message ?? '', command: e.executedCommand ?? '' }, { cause: error });
   }

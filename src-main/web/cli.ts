@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toHeronError } from '../../shared/errors';
+import { discoveryOptionsFromEnv } from '../discovery/env';
 import { createEngine } from '../engine/engine';
 import { defaultProfileDir } from '../engine/profile-dir';
 import { createBrowserSecretStore } from '../engine/secrets';
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   // One link token per run, known to the engine (which tells the page) and to the server (which checks it).
   const linkToken = newToken();
-  const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version, linkToken });
+  // HERON_DISCOVERY_* point settings discovery at private servers (README: "Testing against private servers").
+  const discovery = discoveryOptionsFromEnv(process.env);
+  const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version, linkToken, discovery });
   const staticDir = path.join(root, 'out', 'web');
   if (!existsSync(path.join(staticDir, 'index.html'))) throw new Error('the renderer is not built: run `npm run web`, which builds it first.');
   const server = await startWebServer({ engine, staticDir, port: portFromEnv(process.env.HERON_PORT), linkToken });

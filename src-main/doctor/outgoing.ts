@@ -1,0 +1,86 @@
+// Proving outgoing settings: connect to the submission server with nodemailer, upgrade as configured, log in, send nothing.
+
+import nodemailer from 'nodemailer';
+import { HeronError } from '../../shared/errors';
+import type { OutgoingSettings } from '../../shared/model';
+import type { OutgoingReport } from '../../shared/setup';
+import type { PinnedCertificate } from '../engine/accounts';
+import { fetchCertificate, normalizeFingerprint, tlsOptionsFor } from '../engine/certificate';
+import { mapProtocolError } from '../engine/error-map';
+
+/** Connect, greeting and per-reply waits: a server that stops answering must not hang the wizard. */
+const SMTP_CONNECTION_TIMEOUT_MS = 15_000;
+const SMTP_GREETING_TIMEOUT_MS = 15_000;
+const SMTP_SOCKET_TIMEOUT_MS = 30_000;
+
+type LogEntry = { tnx?: string };
+type LogFn = (entry: LogEntry, message: string, ...args: unknown[]) => void;
+
+/** The certificate to pin, only if the server still presents the very one whose fingerprint the person confirmed. */
+export async function pinOutgoing(settings: OutgoingSettings, fingerprint256: string): Promise<PinnedCertificate> {
+  const presented = await fetchCertificate({ ...settings, protocol: 'smtp' });
+  if (presented.fingerprint256 !== normalizeFingerprint(fingerprint256)) {
+    const { pem: _pem, ...detail } = presented;
+    throw new HeronError('certificate-untrusted', 'The server now presents a different certificate from the one you confirmed.', detail);
+  }
+  return { fingerprint256: presented.fingerprint256, pem: presented.pem };
+}
+
+/** Adds the certificate the server presents, so the person can compare its fingerprint before trusting it. */
+async function withCertificate(error: HeronError, settings: OutgoingSettings): Promise<HeronError> {
+  try {
+    const { pem: _pem, ...detail } = await fetchCertificate({ ...settings, protocol: 'smtp' });
+    return new HeronError('certificate-untrusted', error.message, detail, { cause: error });
+  } catch {
+    return error;
+  }
+}
+
+export async function checkOutgoing(settings: OutgoingSettings, password: string, pinned: PinnedCertificate | null): Promise<OutgoingReport> {
+  // nodemailer's protocol log is read only for two facts: the last EHLO reply, and whether STARTTLS was asked for.
+  // It masks credentials itself, and nothing of it is kept.
+  let lastClient = '';
+  let ehlo: string[] = [];
+  let startTlsSent = false;
+  let upgraded = false;
+  const observe: LogFn = (entry, message) => {
+    if (entry.tnx === 'client') {
+      lastClient = message;
+      if (/^STARTTLS\b/i.test(message)) startTlsSent = true;
+    } else if (entry.tnx === 'server' && /^EHLO\b/i.test(lastClient) && message.startsWith('250')) {
+      ehlo = message.split(/\r?\n/).slice(1).map((line) => line.replace(/^250[ -]/, '').trim()).filter(Boolean);
+    } else if (/upgraded with STARTTLS/i.test(message)) {
+      upgraded = true;
+    }
+  };
+  const ignore: LogFn = () => undefined;
+  const transport = nodemailer.createTransport({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.security === 'tls',
+    // Fail-closed: STARTTLS or nothing; nodemailer then asks for STARTTLS even if the offer was stripped from EHLO.
+    requireTLS: settings.security === 'starttls',
+    ignoreTLS: settings.security === 'none',
+    auth: { user: settings.username, pass: password },
+    tls: tlsOptionsFor(settings.host, pinned),
+    connectionTimeout: SMTP_CONNECTION_TIMEOUT_MS,
+    greetingTimeout: SMTP_GREETING_TIMEOUT_MS,
+    socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
+    logger: { level: ignore, trace: ignore, debug: observe, info: observe, warn: ignore, error: ignore, fatal: ignore },
+    debug: true,
+  });
+  try {
+    await transport.verify();
+    return { ok: true, encrypted: settings.security !== 'none', capabilities: ehlo };
+  } catch (error) {
+    const mapped = mapProtocolError(error, settings);
+    // Cut off after Heron asked for STARTTLS and before encryption (a server or a man in the middle refusing it).
+    if (settings.security === 'starttls' && startTlsSent && !upgraded && mapped.code === 'connection-lost') {
+      throw new HeronError('starttls-unavailable', 'The connection ended when Heron asked for encryption (STARTTLS), so no password was sent.', undefined, { cause: error });
+    }
+    if (mapped.code === 'certificate-untrusted' && !mapped.detail) throw await withCertificate(mapped, settings);
+    throw mapped;
+  } finally {
+    transport.close();
+  }
+}
