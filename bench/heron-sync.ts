@@ -2,18 +2,14 @@
 // IndexedDB. Times the sync from attach to the acknowledgements that matter, resyncs after flags changed elsewhere,
 // samples memory, and proves the store holds the folder before everything is stopped again.
 
-import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineApi } from '../shared/contract';
-import { DEFAULT_KEEP_BODIES_DAYS } from '../shared/model';
-import { createAccountRegistry } from '../src-main/engine/accounts';
-import { normalizeFingerprint } from '../src-main/engine/certificate';
 import { createEngine } from '../src-main/engine/engine';
 import { createBrowserSecretStore } from '../src-main/engine/secrets';
 import { startWebServer } from '../src-main/web/server';
 import type { WebServer } from '../src-main/web/server';
+import { createBenchProfile } from './bench-profile';
 import { launchChromium, REPO_ROOT } from './chromium';
 import type { LaunchedBrowser } from './chromium';
 import { EngineProbe, now } from './engine-probe';
@@ -113,17 +109,8 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
   let cleanupFailure: string | null = null;
   try {
     // A fresh profile with the account already there and its password remembered: the sync starts when the page connects.
-    const profileDir = await mkdtemp(path.join(os.tmpdir(), 'heron-bench-profile-'));
+    const { profileDir, accountId } = await createBenchProfile(target);
     undo.push(() => rm(profileDir, { recursive: true, force: true }));
-    const account = await createAccountRegistry(profileDir).add({
-      name: 'Bench',
-      email: target.user.includes('@') ? target.user : `${target.user}@${target.servername}`,
-      incoming: { protocol: 'imap', host: target.host, port: target.port, security: 'tls', username: target.user },
-      outgoing: null,
-      pinnedCertificate: { fingerprint256: normalizeFingerprint(new X509Certificate(target.caPem).fingerprint256), pem: target.caPem },
-      keepBodiesDays: DEFAULT_KEEP_BODIES_DAYS,
-    });
-    await createBrowserSecretStore(profileDir).set(account.id, target.password, true);
 
     const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version });
     undo.push(() => withLimit(engine.shutdown(), SHUTDOWN_LIMIT_MS, 'engine.shutdown()'));
@@ -165,14 +152,14 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
       const result = probe.tracker?.result;
       if (result && result.allHeadersMs !== null) return result;
       // The account's round covers every folder's backfill; idle without every header means headers went missing.
-      if (probe.accountIdle(account.id)) throw new Error(`Heron sync run ${index + 1}: the account's sync finished, but the store never acknowledged every header of ${folder}`);
+      if (probe.accountIdle(accountId)) throw new Error(`Heron sync run ${index + 1}: the account's sync finished, but the store never acknowledged every header of ${folder}`);
       return null;
     }, signal);
 
     // The full sync: the account's round ends (headers of every folder, offline bodies), then the folder is opened in
     // the UI (its list, once there is one, is what "memory with the folder open" is about), then nothing moves.
     probe.note(`all headers of ${folder} in the store`);
-    await probe.until(() => (probe.throwIfAccountFailed(), probe.accountIdle(account.id)), signal);
+    await probe.until(() => (probe.throwIfAccountFailed(), probe.accountIdle(accountId)), signal);
     probe.note('account idle; opening the folder in the UI');
     const folderOpenMark = heapSampler.count();
     const callsBefore = probe.uiOpenFolderCalls;
@@ -182,7 +169,7 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
     const settle = async (): Promise<void> => {
       probe.note('settle: openFolder');
       // Joins a sync of the folder already under way (the IDLE watcher's), or runs a cheap incremental one.
-      await openFolder(account.id, folder);
+      await openFolder(accountId, folder);
       await probe.until(() => (probe.throwIfAccountFailed(), probe.quiet()), signal);
       probe.note('settled');
     };
@@ -207,7 +194,7 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
         async () => {
           const calledAt = now();
           probe.note('resync: openFolder called');
-          await openFolder(account.id, folder);
+          await openFolder(accountId, folder);
           const resolvedAt = now();
           probe.note('resync: openFolder resolved');
           return { calledAt, resolvedAt };
@@ -220,7 +207,7 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
       await settle();
       // The resync counts only if the store really has the new flags (checked after the dust settled, so a late
       // IDLE-triggered sync would have had its chance too).
-      const flags = await storedFlags(page, account.id, folder, changedUids);
+      const flags = await storedFlags(page, accountId, folder, changedUids);
       const wrong = changedUids.filter((uid, i) => {
         const seen = flags[i]?.includes('\\Seen');
         return flags[i] === null || (plan.markSeen.includes(uid) ? !seen : seen);
@@ -236,7 +223,7 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
     }
 
     // Correctness: every message of the folder is in Chromium's IndexedDB, no more, no less.
-    const stored = await countStoredMessages(page, account.id, folder);
+    const stored = await countStoredMessages(page, accountId, folder);
     if (stored !== options.serverUids.length) {
       throw new Error(`Heron sync run ${index + 1}: the store holds ${stored} rows of ${folder}, but the server's EXISTS is ${options.serverUids.length}`);
     }

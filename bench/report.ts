@@ -26,6 +26,8 @@ export interface BenchResult {
   ratioAgainst: PeerName | null;
   /** Measured runs per contender (warm-ups not counted). */
   runs: number;
+  /** A row of bytes or counts (HeronMetricRow.unit); seconds when absent. */
+  unit?: 'bytes' | 'count';
   /** The design budget this row is held to, and whether the median meets it (null: no numbers to judge). */
   budget?: BudgetVerdict;
   /** Non-time numbers Heron's runs reported (memory), by metric. */
@@ -91,6 +93,7 @@ export function buildMetricRow(row: HeronMetricRow, samples: ReadonlyMap<string,
     ratio: null,
     ratioAgainst: null,
     runs: heron === null ? 0 : runs,
+    ...(row.unit ? { unit: row.unit } : {}),
     ...(row.budget ? { budget: judgeBudget(row.budget, heron?.median, null) } : {}),
   };
 }
@@ -169,8 +172,10 @@ export function buildReport(input: {
   };
 }
 
-function formatStats(stats: Stats | null | undefined): string {
+function formatStats(stats: Stats | null | undefined, unit?: BenchResult['unit']): string {
   if (!stats) return '—';
+  if (unit === 'bytes') return `${formatBytes(stats.median)} (${formatBytes(stats.min)}–${formatBytes(stats.max)})`;
+  if (unit === 'count') return `${stats.median} (${stats.min}–${stats.max})`;
   return `${stats.median.toFixed(3)} s (${stats.min.toFixed(3)}–${stats.max.toFixed(3)})`;
 }
 
@@ -205,7 +210,7 @@ export function formatTable(report: BenchReport): string {
   const header = ['benchmark', 'Heron median (min–max)', ...peerNames.map((peer) => `${peer} median (min–max)`), 'ratio', 'runs', ...(withBudgets ? ['budget'] : [])];
   const rows = report.results.map((result) => [
     result.name,
-    formatStats(result.heron),
+    formatStats(result.heron, result.unit),
     ...peerNames.map((peer) => result.peers[peer] ? formatStats(result.peers[peer]) : result.skipped?.[peer] ? 'skipped' : '—'),
     result.ratio === null ? '—' : `${result.ratio.toFixed(3)} vs ${result.ratioAgainst}`,
     String(result.runs),
@@ -223,7 +228,7 @@ export function formatTable(report: BenchReport): string {
   const where = report.target.lab ? `lab, ${report.target.messages} generated messages in ${report.target.folder}${loaded}` : `${report.target.host}:${report.target.port} ${report.target.folder} (${report.target.messages} messages)`;
   return [
     `Heron bench, ${report.startedAt}: ${where}; ${report.machine.cpus} CPUs, Node ${report.machine.node}`,
-    'Seconds; ratio = Heron median / peer median (below 1: Heron faster).',
+    'Seconds, unless a row is in MB or counts; ratio = Heron median / peer median (below 1: Heron faster).',
     '',
     line(header),
     line(widths.map((width) => '-'.repeat(width))),

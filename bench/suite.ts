@@ -3,6 +3,7 @@
 import { imapEnvelopeFetch } from './benchmarks/imap-envelope-fetch';
 import { imapFullDownload } from './benchmarks/imap-full-download';
 import { imapLoginFolders } from './benchmarks/imap-login-folders';
+import { mailWindow } from './benchmarks/mail-window';
 import { searchLatency } from './benchmarks/search-latency';
 import type { BenchmarkDefinition, BenchmarkFactory } from './benchmarks/types';
 import type { MeasureOptions, NamedContender } from './measure';
@@ -10,8 +11,35 @@ import { measureAlternating, toContender } from './measure';
 import type { BenchResult } from './report';
 import { buildResults, HERON } from './report';
 
+/** A benchmark by the name of its own row (BenchmarkDefinition.name), known before its factory does any set-up. */
+export interface BenchmarkEntry {
+  name: string;
+  factory: BenchmarkFactory;
+}
+
 /** In the order they run; later issues append POP3 vs mpop and SMTP vs msmtp here. */
-export const BENCHMARKS: readonly BenchmarkFactory[] = [imapEnvelopeFetch, imapLoginFolders, imapFullDownload, searchLatency];
+export const BENCHMARKS: readonly BenchmarkEntry[] = [
+  { name: 'imap-envelope-fetch', factory: imapEnvelopeFetch },
+  { name: 'imap-login-folders', factory: imapLoginFolders },
+  { name: 'imap-full-download', factory: imapFullDownload },
+  { name: 'search-latency', factory: searchLatency },
+  { name: 'list-first-paint', factory: mailWindow },
+];
+
+/**
+ * HERON_BENCH_ONLY: comma-separated benchmark names; unset or empty runs them all. The benchmarks keep the suite's
+ * order, and an unknown name stops the bench before anything starts (a typo must not quietly measure nothing).
+ */
+export function selectBenchmarks(only: string | undefined, all: readonly BenchmarkEntry[] = BENCHMARKS): BenchmarkEntry[] {
+  const names = (only ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) return [...all];
+  const unknown = names.filter((name) => !all.some((entry) => entry.name === name));
+  if (unknown.length > 0) throw new Error(`HERON_BENCH_ONLY names no such benchmark: ${unknown.join(', ')} (there are ${all.map((entry) => entry.name).join(', ')})`);
+  return all.filter((entry) => names.includes(entry.name));
+}
 
 /** Heron (when it can) and every peer that is available, in alternation order H, P1, P2. */
 export function contendersOf(definition: BenchmarkDefinition): NamedContender[] {

@@ -2,7 +2,8 @@
 
 import { buildReport, failedChecksOf, formatRunMetrics, formatTable, machineInfo, writeReport } from './report';
 import type { BenchResult } from './report';
-import { BENCHMARKS, runBenchmark } from './suite';
+import { runBenchmark, selectBenchmarks } from './suite';
+import type { BenchmarkEntry } from './suite';
 import { openTarget, parseBenchConfig } from './target';
 
 /** Set once an interrupt started the cleanup; the exit code that cleanup will end with. */
@@ -37,8 +38,10 @@ function cleanupRegistry(): { add: (step: () => Promise<void>) => void; run: () 
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof parseBenchConfig>;
+  let benchmarks: BenchmarkEntry[];
   try {
     config = parseBenchConfig(process.env);
+    benchmarks = selectBenchmarks(process.env.HERON_BENCH_ONLY);
   } catch (error) {
     // Settings errors (a non-loopback host, too few runs) stop the bench before anything starts; no stack needed.
     log((error as Error).message);
@@ -65,11 +68,13 @@ async function main(): Promise<void> {
     const startedAt = new Date();
     const target = await openTarget(config.target, { onCleanup: cleanup.add, log });
     log(`target ${target.host}:${target.port} folder ${target.folder}, ${target.messages} messages; ${config.runs} runs each after 1 warm-up`);
+    log(`benchmarks: ${benchmarks.map((entry) => entry.name).join(', ')}`);
 
     const results: BenchResult[] = [];
-    for (const factory of BENCHMARKS) {
+    for (const { name, factory } of benchmarks) {
       const definition = await factory(target, { signal: interrupted.signal, log });
       if (definition.dispose) cleanup.add(definition.dispose);
+      if (definition.name !== name) throw new Error(`bench/suite.ts lists ${name}, but its factory made ${definition.name}`);
       log(`${definition.name} ...`);
       try {
         results.push(

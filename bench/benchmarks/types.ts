@@ -26,8 +26,10 @@ export type Budget =
 export interface HeronMetricRow {
   name: string;
   description: string;
-  /** The RunOutcome.metrics key holding this row's seconds. */
+  /** The RunOutcome.metrics key holding this row's numbers. */
   metric: string;
+  /** What the numbers are; seconds when absent. */
+  unit?: 'bytes' | 'count';
   budget?: Budget;
   /** Why the row may have no numbers (e.g. a step that was skipped). */
   missingNote?: string;

@@ -1,0 +1,38 @@
+// Owns the Heron profile a browser-mode bench run starts from: a fresh directory in which the target's account is
+// already registered (pinned certificate, default offline bodies) with its password remembered, so the sync starts
+// as soon as a page connects.
+
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_KEEP_BODIES_DAYS } from '../shared/model';
+import { createAccountRegistry } from '../src-main/engine/accounts';
+import { normalizeFingerprint } from '../src-main/engine/certificate';
+import { createBrowserSecretStore } from '../src-main/engine/secrets';
+import type { BenchTarget } from './target';
+
+export interface BenchProfile {
+  profileDir: string;
+  accountId: string;
+}
+
+/** The caller removes `profileDir` when done; on failure here it is removed already. */
+export async function createBenchProfile(target: BenchTarget): Promise<BenchProfile> {
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'heron-bench-profile-'));
+  try {
+    const account = await createAccountRegistry(profileDir).add({
+      name: 'Bench',
+      email: target.user.includes('@') ? target.user : `${target.user}@${target.servername}`,
+      incoming: { protocol: 'imap', host: target.host, port: target.port, security: 'tls', username: target.user },
+      outgoing: null,
+      pinnedCertificate: { fingerprint256: normalizeFingerprint(new X509Certificate(target.caPem).fingerprint256), pem: target.caPem },
+      keepBodiesDays: DEFAULT_KEEP_BODIES_DAYS,
+    });
+    await createBrowserSecretStore(profileDir).set(account.id, target.password, true);
+    return { profileDir, accountId: account.id };
+  } catch (error) {
+    await rm(profileDir, { recursive: true, force: true });
+    throw error;
+  }
+}
