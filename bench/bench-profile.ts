@@ -17,8 +17,11 @@ export interface BenchProfile {
   accountId: string;
 }
 
-/** The caller removes `profileDir` when done; on failure here it is removed already. */
-export async function createBenchProfile(target: BenchTarget): Promise<BenchProfile> {
+/**
+ * The caller removes `profileDir` when done; on failure here it is removed already. `keepBodiesDays` is the account's
+ * "keep bodies of the last N days offline" (the full-download row sets it to cover the whole folder).
+ */
+export async function createBenchProfile(target: BenchTarget, keepBodiesDays: number = DEFAULT_KEEP_BODIES_DAYS): Promise<BenchProfile> {
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'heron-bench-profile-'));
   try {
     const account = await createAccountRegistry(profileDir).add({
@@ -27,7 +30,7 @@ export async function createBenchProfile(target: BenchTarget): Promise<BenchProf
       incoming: { protocol: 'imap', host: target.host, port: target.port, security: 'tls', username: target.user },
       outgoing: null,
       pinnedCertificate: { fingerprint256: normalizeFingerprint(new X509Certificate(target.caPem).fingerprint256), pem: target.caPem },
-      keepBodiesDays: DEFAULT_KEEP_BODIES_DAYS,
+      keepBodiesDays,
     });
     await createBrowserSecretStore(profileDir).set(account.id, target.password, true);
     return { profileDir, accountId: account.id };

@@ -7,8 +7,10 @@ import type { CDPSession, Page } from '@playwright/test';
 export const STORE_DATABASE = 'heron';
 export const MESSAGES_TABLE = 'messages';
 
-/** Counts the folder's rows in the page's IndexedDB with the raw API (Dexie is not reachable from page scope). */
-export async function countStoredMessages(page: Page, accountId: string, folder: string): Promise<number> {
+export const BODIES_TABLE = 'bodies';
+
+/** Counts the folder's rows of a table keyed [accountId, folder, uid] (messages, bodies) with the raw IndexedDB API (Dexie is not reachable from page scope). */
+export async function countStoredMessages(page: Page, accountId: string, folder: string, table: typeof MESSAGES_TABLE | typeof BODIES_TABLE = MESSAGES_TABLE): Promise<number> {
   return page.evaluate(
     async ({ database, table, accountId, folder }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -26,7 +28,7 @@ export async function countStoredMessages(page: Page, accountId: string, folder:
         db.close();
       }
     },
-    { database: STORE_DATABASE, table: MESSAGES_TABLE, accountId, folder },
+    { database: STORE_DATABASE, table, accountId, folder },
   );
 }
 

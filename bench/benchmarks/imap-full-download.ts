@@ -1,25 +1,52 @@
 // Owns `imap-full-download`: every message of the folder, bodies included, into local storage; mbsync is the peer.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { buildRenderer, findChromium, REPO_ROOT } from '../chromium';
+import { folderUids } from '../flag-changes';
+import { heronDownloadContender, WHOLE_FOLDER_DAYS } from '../heron-download';
+import type { Runnable } from '../measure';
 import { countMaildirMessages, findExecutable, mbsyncConfig, runMbsync } from '../mbsync';
 import type { BenchTarget } from '../target';
-import type { BenchmarkDefinition, PeerEntry } from './types';
+import type { BenchmarkContext, BenchmarkDefinition, PeerEntry } from './types';
 
-export async function imapFullDownload(target: BenchTarget): Promise<BenchmarkDefinition> {
+/** DESIGN.md, Budgets: a full offline download within 1.2x mbsync on the same folder. */
+export const FULL_DOWNLOAD_BUDGET_RATIO = 1.2;
+
+/** Heron's side: a fresh profile whose account keeps every body offline, synced in Chromium through browser mode. */
+async function heronSide(target: BenchTarget, context: BenchmarkContext): Promise<{ heron?: Runnable; heronNote?: string; dispose?: () => Promise<void> }> {
+  const chromium = await findChromium();
+  if (!chromium) return { heronNote: 'skipped: Chromium not found (install Debian chromium, or set HERON_BENCH_CHROMIUM)' };
+  const serverUids = await folderUids(target);
+  if (serverUids.length !== target.messages) throw new Error(`imap-full-download: ${target.folder} lists ${serverUids.length} UIDs, expected ${target.messages}`);
+  const { version } = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  context.log('building the renderer (vite build) for the Heron download runs ...');
+  const staticDir = await buildRenderer(context.signal);
+  const trace = process.env.HERON_BENCH_TRACE === '1' ? (line: string): void => context.log(`  trace ${line}`) : undefined;
+  return {
+    heron: heronDownloadContender({ target, staticDir, chromium, serverUids, version, ...(trace ? { trace } : {}) }),
+    dispose: () => rm(staticDir, { recursive: true, force: true }),
+  };
+}
+
+export async function imapFullDownload(target: BenchTarget, context: BenchmarkContext): Promise<BenchmarkDefinition> {
   const base = {
     name: 'imap-full-download',
-    description: `All ${target.messages} messages of one folder with bodies into a fresh local store (mbsync: a fresh Maildir each run)`,
-    heronNote: 'full offline download lands with the IMAP sync issue',
+    description:
+      `All ${target.messages} messages of one folder with bodies into a fresh local store. Heron: "keep bodies offline" set to ${WHOLE_FOLDER_DAYS} days, ` +
+      "from attach until the account's round ended with every header and body in Chromium's IndexedDB (parsed: text, HTML, attachments listed). " +
+      'mbsync: a fresh Maildir each run (raw files)',
     ratioAgainst: 'mbsync' as const,
+    budget: { kind: 'ratio' as const, max: FULL_DOWNLOAD_BUDGET_RATIO },
   };
 
   const executable = await findExecutable('mbsync');
   if (!executable) {
     const peer: PeerEntry = { name: 'mbsync', unavailable: 'skipped: mbsync is not installed (Debian package isync)' };
-    return { ...base, peers: [peer] };
+    return { ...base, heronNote: 'skipped with its peer', peers: [peer] };
   }
+  const heron = await heronSide(target, context);
 
   // Private directory (mkdtemp makes it 0700) for the config, which holds the password, and the Maildir.
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'heron-bench-mbsync-'));
@@ -41,6 +68,7 @@ export async function imapFullDownload(target: BenchTarget): Promise<BenchmarkDe
 
   return {
     ...base,
+    ...heron,
     peers: [
       {
         name: 'mbsync',
@@ -58,6 +86,9 @@ export async function imapFullDownload(target: BenchTarget): Promise<BenchmarkDe
         },
       },
     ],
-    dispose: () => rm(workDir, { recursive: true, force: true }),
+    dispose: async () => {
+      await heron.dispose?.();
+      await rm(workDir, { recursive: true, force: true });
+    },
   };
 }
