@@ -2,7 +2,7 @@
 
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useState } from 'react';
-import { AddAccountForm } from '../features/accounts/AddAccountForm';
+import { SetupWizard } from '../features/setup/SetupWizard';
 import { MailWindow } from './MailWindow';
 import type { EngineEvent } from '../../shared/contract';
 import { useEngine, withEvent, type AccountStatus } from './use-engine';
@@ -41,7 +41,7 @@ export function App() {
       <main className="first-run">
         <h1>{accounts.length === 0 ? 'Welcome to Heron' : 'Add another account'}</h1>
         {accounts.length === 0 && <p>Heron reads and sends mail for any IMAP or POP3 account. Start by adding one.</p>}
-        <AddAccountForm engine={session.engine} info={session.info} onAdded={() => setAdding(false)} onCancel={accounts.length > 0 ? () => setAdding(false) : undefined} />
+        <SetupWizard engine={session.engine} info={session.info} onAdded={() => setAdding(false)} onCancel={accounts.length > 0 ? () => setAdding(false) : undefined} />
       </main>
     );
   }

@@ -30,22 +30,29 @@ test('shows the first-run Add account screen with the token', async ({ page }) =
   await expect(page.getByRole('heading', { name: 'Welcome to Heron' })).toBeVisible();
   const form = page.getByRole('form', { name: 'Add account' });
   await expect(form).toBeVisible();
+  await expect(form.getByRole('button', { name: 'Find settings' })).toBeVisible();
+  await expect(form.getByLabel('Remember the password on this computer')).not.toBeChecked();
+  await expect(form.getByText(/not encrypted/)).toBeVisible();
+  await form.getByLabel('Email address').fill('ann@example.test');
+  await form.getByLabel('Password', { exact: true }).fill('pw');
+  await form.getByRole('button', { name: 'Configure manually' }).click();
   await expect(form.getByLabel('Protocol')).toHaveValue('imap');
   await expect(form.getByLabel('Incoming port')).toHaveValue('993');
   await form.getByLabel('Incoming security').selectOption('starttls');
   await expect(form.getByLabel('Incoming port')).toHaveValue('143');
-  await expect(form.getByLabel('Remember the password on this computer')).not.toBeChecked();
-  await expect(form.getByText(/not encrypted/)).toBeVisible();
 });
 
-test('warns before an unencrypted setting can be saved', async ({ page }) => {
+test('warns before an unencrypted setting can be used', async ({ page }) => {
   await page.goto(heron.url);
   const form = page.getByRole('form', { name: 'Add account' });
+  await form.getByLabel('Email address').fill('ann@example.test');
+  await form.getByLabel('Password', { exact: true }).fill('pw');
+  await form.getByRole('button', { name: 'Configure manually' }).click();
   await form.getByLabel('Incoming security').selectOption('none');
-  await expect(form.getByRole('alert')).toContainText('password and your mail travel over the network in plain text');
-  await expect(form.getByRole('button', { name: 'Add account' })).toBeDisabled();
+  await expect(form.getByRole('alert')).toContainText('your password and your mail would be sent in plain text');
+  await expect(form.getByRole('button', { name: 'Check connection' })).toBeDisabled();
   await form.getByLabel('I understand my password and mail will be sent unencrypted').check();
-  await expect(form.getByRole('button', { name: 'Add account' })).toBeEnabled();
+  await expect(form.getByRole('button', { name: 'Check connection' })).toBeEnabled();
 });
 
 test('a second tab is told that Heron is open elsewhere', async ({ page, context }) => {

@@ -1,10 +1,12 @@
-// The account settings dialog: name, days kept offline, the password, the servers (read only for now) and removing the account.
+// The account settings dialog: name, days kept offline, the password, the servers (read only, with the doctor) and removing the account.
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo, EngineApi } from '../../../shared/contract';
 import { HeronError, toHeronError, type HeronErrorData } from '../../../shared/errors';
 import type { AccountSummary } from '../../../shared/model';
 import { Icon } from '../layout/icons';
+import { ConnectionDoctor } from '../setup/ConnectionDoctor';
+import { UnencryptedBadge } from '../setup/UnencryptedBadge';
 import { accountChanges, describeServer, MAX_KEEP_DAYS, settingsButtonId, settingsForm, settingsReason } from './account-settings';
 import { ErrorNote } from './ErrorNote';
 import { fixFor } from './error-fix';
@@ -184,6 +186,7 @@ export function AccountSettings({ engine, info, account, reason, onClose }: Prop
 
       <section aria-labelledby={`${id}-servers`}>
         <h3 id={`${id}-servers`}>Servers</h3>
+        <UnencryptedBadge account={account} explained />
         <dl>
           <dt>Incoming</dt>
           <dd>{describeServer(account.incoming)}</dd>
@@ -197,6 +200,11 @@ export function AccountSettings({ engine, info, account, reason, onClose }: Prop
           )}
         </dl>
         <p className="hint">Changing servers comes with the setup wizard; until then, remove the account and add it again.</p>
+        <p className="hint">The connection doctor checks a server step by step. It logs in with the new password typed above, if any; otherwise it stops before the login.</p>
+        <ConnectionDoctor engine={engine} target={account.incoming} password={password || null} pinnedFingerprint256={account.pinnedFingerprint256} label="incoming server" />
+        {account.outgoing && (
+          <ConnectionDoctor engine={engine} target={{ protocol: 'smtp', ...account.outgoing }} password={password || null} pinnedFingerprint256={account.pinnedFingerprint256} label="outgoing server" />
+        )}
       </section>
 
       <section aria-labelledby={`${id}-remove`}>

@@ -2,7 +2,7 @@
 
 import type { HeronErrorData } from '../../../shared/errors';
 import type { AccountChanges, AccountSummary, IncomingSettings, OutgoingSettings } from '../../../shared/model';
-import { SECURITY_LABELS } from './account-form';
+import { SECURITY_LABELS } from '../../../shared/security-classification';
 import { fixFor } from './error-fix';
 
 /** The engine's own upper bound for days kept offline (a hundred years). */

@@ -1,4 +1,4 @@
-// One account in the folder pane: its name (collapsible), offline badge, settings, sync progress, password prompt or error with its fix, then its folders.
+// One account in the folder pane: its name (collapsible), offline and unencrypted badges, settings, sync progress, password prompt or error with its fix, then its folders.
 
 import type { EngineApi } from '../../../shared/contract';
 import { HeronError, type HeronErrorData } from '../../../shared/errors';
@@ -9,6 +9,7 @@ import { ErrorFixButton } from '../accounts/ErrorFixButton';
 import { ErrorNote } from '../accounts/ErrorNote';
 import { UnlockAccount } from '../accounts/UnlockAccount';
 import { Icon } from '../layout/icons';
+import { UnencryptedBadge } from '../setup/UnencryptedBadge';
 import { FolderPane, type FolderDropTarget, type FolderSelection } from './FolderPane';
 import { SyncStatus } from './SyncStatus';
 
@@ -57,6 +58,8 @@ export function AccountFolders({ db, engine, account, progress, needsPassword, o
           Settings
         </button>
       </div>
+      {/* Under the name rather than beside it, where it would squeeze the name in a narrow pane. */}
+      <UnencryptedBadge account={account} />
       {progress && progress.phase !== 'idle' && <SyncStatus progress={progress} />}
       {needsPassword && <UnlockAccount engine={engine} account={account} />}
       {error && (

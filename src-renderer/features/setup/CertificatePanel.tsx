@@ -1,0 +1,39 @@
+// An untrusted certificate, shown in full so the person can compare its fingerprint before trusting exactly this one.
+
+import type { CertificateDetail } from '../../../shared/errors';
+
+export function CertificatePanel({ certificate, busy, onTrust }: { certificate: CertificateDetail; busy: boolean; onTrust: (fingerprint256: string) => void }) {
+  return (
+    <section className="certificate" aria-label="Untrusted certificate">
+      <p>
+        Compare this fingerprint with the one your provider or administrator gives you, and trust it only if they match. Heron then trusts exactly this
+        certificate for this account: if the server later shows a different one, Heron stops again.
+      </p>
+      <dl>
+        <dt>Server</dt>
+        <dd>{certificate.host}</dd>
+        <dt>Why it is not trusted</dt>
+        <dd>{certificate.reason}</dd>
+        <dt>Subject</dt>
+        <dd>{certificate.subject}</dd>
+        <dt>Issuer</dt>
+        <dd>{certificate.issuer}</dd>
+        {certificate.altNames && (
+          <>
+            <dt>Names</dt>
+            <dd>{certificate.altNames}</dd>
+          </>
+        )}
+        <dt>Valid</dt>
+        <dd>
+          {certificate.validFrom} to {certificate.validTo}
+        </dd>
+        <dt>SHA-256 fingerprint</dt>
+        <dd className="fingerprint">{certificate.fingerprint256}</dd>
+      </dl>
+      <button type="button" disabled={busy} onClick={() => onTrust(certificate.fingerprint256)}>
+        Trust this certificate and check again
+      </button>
+    </section>
+  );
+}
