@@ -160,13 +160,20 @@ async function showSingleMessages(page: Page): Promise<void> {
   await expect(grouping).toHaveAttribute('aria-pressed', 'true');
   await grouping.click();
   await expect(grouping).toHaveAttribute('aria-pressed', 'false');
+  // The list is rebuilt for the new mode: wait for its rows, so a focus or key press does not land on the old one.
+  await expect(rows(page).first()).toHaveAttribute('data-uid', /\d+/);
 }
 
-/** Waits until the list shows the whole inbox the server holds. */
+/**
+ * Waits until the list shows the whole inbox the server holds and the account's round is over: while other folders
+ * still sync, the folder pane shows a progress line whose disappearance shifts every folder below it (a drag aimed
+ * at one folder then lands on the next).
+ */
 async function inboxSynced(page: Page): Promise<void> {
   const total = (await folderStatus('INBOX')).messages;
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`${total} messages`);
   await expect(rows(page).first()).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Accounts and folders' }).locator('.sync-status')).toHaveCount(0, { timeout: SERVER_TIMEOUT });
 }
 
 test('folders show their unread counts and the list shows the newest first', async ({ page }) => {
@@ -300,6 +307,7 @@ test('the keyboard alone moves, opens, flags, archives and shows help', async ({
   await inboxSynced(page);
   await showSingleMessages(page);
   await messageList(page).focus();
+  await expect(messageList(page)).toBeFocused();
   const selected = () => messageList(page).locator('[role="option"][aria-selected="true"]');
 
   await page.keyboard.press('j');
