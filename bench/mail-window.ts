@@ -6,7 +6,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { build } from 'vite';
 import { createEngine } from '../src-main/engine/engine';
 import { createBrowserSecretStore } from '../src-main/engine/secrets';
 import { startWebServer } from '../src-main/web/server';
@@ -14,6 +13,7 @@ import { createBenchProfile } from './bench-profile';
 import { launchChromium, REPO_ROOT } from './chromium';
 import { EngineProbe } from './engine-probe';
 import { frameStats } from './frame-stats';
+import { bundlePageScript } from './page-bundle';
 import type * as PageApi from './mail-window-page';
 import type { RunOutcome } from './measure';
 import { withTimeout } from './measure';
@@ -81,24 +81,6 @@ export interface MailWindowBench {
   close(): Promise<void>;
 }
 
-/** The page module bundled as one script that defines window.HeronMailWindowBench. */
-async function bundlePage(): Promise<string> {
-  const result = await build({
-    configFile: false,
-    root: REPO_ROOT,
-    logLevel: 'warn',
-    build: {
-      write: false,
-      minify: true,
-      lib: { entry: path.join(REPO_ROOT, 'bench', 'mail-window-page.ts'), formats: ['iife'], name: 'HeronMailWindowBench' },
-    },
-  });
-  const output = Array.isArray(result) ? result[0] : result;
-  if (!output || !('output' in output)) throw new Error('bundling bench/mail-window-page.ts produced no script');
-  // Playwright runs an init script inside a function, so the bundle's top-level `var` would stay local to it.
-  return `${output.output[0].code}\nwindow.HeronMailWindowBench = HeronMailWindowBench;\n`;
-}
-
 /** The folder pane's button for a folder, by the name it shows (`.folder-name`, FolderPane.tsx). */
 function folderButton(page: Page, name: string): Locator {
   const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
@@ -129,7 +111,7 @@ export async function openMailWindowBench(options: MailWindowOptions): Promise<M
     if (failures.length > 0) throw new Error(`mail-window: cleanup failed: ${failures.join('; ')}`);
   };
   try {
-    const script = await bundlePage();
+    const script = await bundlePageScript('mail-window-page.ts', 'HeronMailWindowBench');
     const { version } = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const { profileDir, accountId } = await createBenchProfile(target);
     undo.push(() => rm(profileDir, { recursive: true, force: true }));

@@ -3,15 +3,10 @@
 // Run alone with `npx tsx bench/search-latency.ts` (HERON_BENCH_SEARCH_MESSAGES, HERON_BENCH_SEARCH_BODIES to change the size);
 // `npm run bench` runs it as the `search-latency` row (bench/benchmarks/search-latency.ts).
 
-import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
-import { build } from 'vite';
-import { findChromium, launchChromium, REPO_ROOT, type LaunchedBrowser } from './chromium';
+import { findChromium, launchChromium, type LaunchedBrowser } from './chromium';
+import { bundlePageScript, servePage, type ServedPage } from './page-bundle';
 import type { BuildOptions, BuildResult, QueryTiming } from './search-page';
 
 /** The design's figure (DESIGN.md, Budgets: local search over 100,000 messages). */
@@ -47,37 +42,6 @@ export function latencyStats(timings: readonly QueryTiming[]): LatencyStats {
   return { queries: sorted.length, p50: at(0.5), p95: at(0.95), max: at(1), slowest: sorted.slice(-5).reverse() };
 }
 
-/** The page module bundled as one classic script (no dev server, nothing fetched but this). */
-async function bundlePage(outDir: string): Promise<void> {
-  await build({
-    configFile: false,
-    root: REPO_ROOT,
-    logLevel: 'warn',
-    build: {
-      outDir,
-      emptyOutDir: true,
-      minify: true,
-      lib: { entry: path.join(REPO_ROOT, 'bench', 'search-page.ts'), formats: ['iife'], name: 'HeronSearchBench', fileName: () => 'search-page.js' },
-    },
-  });
-  await writeFile(path.join(outDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>Heron search bench</title><script src="search-page.js"></script>\n');
-}
-
-/** Loopback only: an http origin, because IndexedDB needs one (about:blank and file: are opaque). */
-async function serve(dir: string): Promise<Server> {
-  const files: Record<string, { type: string; body: Buffer }> = {
-    '/': { type: 'text/html', body: await readFile(path.join(dir, 'index.html')) },
-    '/search-page.js': { type: 'text/javascript', body: await readFile(path.join(dir, 'search-page.js')) },
-  };
-  const server = createServer((request, response) => {
-    const file = files[new URL(request.url ?? '/', 'http://localhost').pathname];
-    response.writeHead(file ? 200 : 404, { 'content-type': file?.type ?? 'text/plain' });
-    response.end(file?.body ?? 'not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
 export interface SearchBench {
   built: BuildResult;
   /** Runs every query once, in order; the timings are the page's own (performance.now around searchMessages). */
@@ -95,20 +59,17 @@ export interface SearchBenchOptions {
 
 /** Bundles the page, starts Chromium on a fresh on-disk profile and fills the store (untimed set-up). */
 export async function openSearchBench(options: SearchBenchOptions): Promise<SearchBench> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'heron-search-bench-'));
-  let server: Server | null = null;
+  let served: ServedPage | null = null;
   let browser: LaunchedBrowser | null = null;
   const close = async (): Promise<void> => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await rm(dir, { recursive: true, force: true });
+    await served?.close();
   };
   try {
-    await bundlePage(dir);
-    server = await serve(dir);
+    served = await servePage(await bundlePageScript('search-page.ts', 'HeronSearchBench'), 'Heron search bench');
     browser = await launchChromium(options.chromium);
     const page: Page = await browser.context.newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(served.url);
     const buildOptions: BuildOptions = { messages: options.messages ?? SEARCH_MESSAGES, bodies: options.bodies ?? SEARCH_BODIES, seed: options.seed ?? 1 };
     options.log?.(`search-latency: filling a ${buildOptions.messages}-message store (${buildOptions.bodies} bodies) in Chromium ...`);
     const built = await page.evaluate((o) => window.HeronSearchBench.build(o), buildOptions);

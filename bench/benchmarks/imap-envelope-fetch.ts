@@ -6,6 +6,7 @@ import { NEWEST_PAGE } from '../../src-main/imap/sync-folder';
 import { buildRenderer, findChromium } from '../chromium';
 import { folderUids } from '../flag-changes';
 import { heronSyncContender, SYNC_METRICS } from '../heron-sync';
+import { indexedDbFloorContender } from '../indexeddb-floor';
 import { withPeerClient } from '../imapflow-peer';
 import type { BenchTarget } from '../target';
 import { DEFAULT_SEED } from '../target';
@@ -79,7 +80,8 @@ export async function imapEnvelopeFetch(target: BenchTarget, context: BenchmarkC
     description:
       `All ${target.messages} headers of one folder. Heron: from attach (login starts) until the store acknowledged the batch that completed ` +
       `${target.folder} in Chromium's IndexedDB (newest ${NEWEST_PAGE} first, then backfill batches). imapflow, the floor: connect, EXAMINE, ` +
-      'FETCH 1:* (UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE), logout',
+      'FETCH 1:* (UID FLAGS ENVELOPE INTERNALDATE RFC822.SIZE), logout. indexeddb-floor, what the store alone costs: as many header-sized ' +
+      "records as the folder has, one put per message, no index, in transactions of 2,000, into Chromium's on-disk IndexedDB (timed in the page)",
     peers: [{ name: 'imapflow' as const, runnable: async (signal: AbortSignal) => void (await fetchAllEnvelopes(target, signal)) }],
     ratioAgainst: 'imapflow' as const,
     budget: { kind: 'ratio' as const, max: ALL_HEADERS_BUDGET_RATIO },
@@ -89,6 +91,7 @@ export async function imapEnvelopeFetch(target: BenchTarget, context: BenchmarkC
 
   const chromium = await findChromium();
   if (!chromium) return { ...base, heronNote: 'skipped: Chromium not found (install Debian chromium, or set HERON_BENCH_CHROMIUM)' };
+  const floor = indexedDbFloorContender(target.messages);
 
   const serverUids = await folderUids(target);
   if (serverUids.length !== target.messages) throw new Error(`imap-envelope-fetch: ${target.folder} lists ${serverUids.length} UIDs, expected ${target.messages}`);
@@ -113,9 +116,11 @@ export async function imapEnvelopeFetch(target: BenchTarget, context: BenchmarkC
   return {
     ...base,
     heron,
+    peers: [...base.peers, { name: 'indexeddb-floor' as const, runnable: floor }],
     failedChecks: () => ({ 'imap-resync-1pct-flags': resyncProblems }),
     dispose: async () => {
       await heron.dispose();
+      await floor.dispose();
       await rm(staticDir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@ import type { Runnable } from '../measure';
 import type { BenchTarget } from '../target';
 
 /** Peers Heron is compared with; later benchmarks add mpop, msmtp and nodemailer. */
-export type PeerName = 'imapflow' | 'mbsync' | 'mpop' | 'msmtp' | 'nodemailer';
+export type PeerName = 'imapflow' | 'indexeddb-floor' | 'mbsync' | 'mpop' | 'msmtp' | 'nodemailer';
 
 export interface PeerEntry {
   name: PeerName;
