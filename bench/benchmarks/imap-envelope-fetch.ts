@@ -1,10 +1,8 @@
 // Owns `imap-envelope-fetch` and the Heron sync rows made from the same runs: Heron's header sync on the real path
 // (engine here, store in Chromium's IndexedDB) against the protocol floor, a bare imapflow FETCH of every envelope.
 
-import { rm } from 'node:fs/promises';
 import { NEWEST_PAGE } from '../../src-main/imap/sync-folder';
-import { buildRenderer, findChromium } from '../chromium';
-import { folderUids } from '../flag-changes';
+import { CHROMIUM_MISSING, prepareBrowserRuns } from '../browser-runs';
 import { heronSyncContender, SYNC_METRICS } from '../heron-sync';
 import { indexedDbFloorContender } from '../indexeddb-floor';
 import { withPeerClient } from '../imapflow-peer';
@@ -89,21 +87,16 @@ export async function imapEnvelopeFetch(target: BenchTarget, context: BenchmarkC
     heronMetrics: SYNC_METRIC_SPECS,
   };
 
-  const chromium = await findChromium();
-  if (!chromium) return { ...base, heronNote: 'skipped: Chromium not found (install Debian chromium, or set HERON_BENCH_CHROMIUM)' };
+  const runs = await prepareBrowserRuns('imap-envelope-fetch', target, context);
+  if (!runs) return { ...base, heronNote: CHROMIUM_MISSING };
+  const { trace } = runs;
   const floor = indexedDbFloorContender(target.messages);
-
-  const serverUids = await folderUids(target);
-  if (serverUids.length !== target.messages) throw new Error(`imap-envelope-fetch: ${target.folder} lists ${serverUids.length} UIDs, expected ${target.messages}`);
-  context.log('building the renderer (vite build) for the Heron sync runs ...');
-  const staticDir = await buildRenderer(context.signal);
-  const trace = process.env.HERON_BENCH_TRACE === '1' ? (line: string): void => context.log(`  trace ${line}`) : undefined;
   const resyncProblems: string[] = [];
   const heron = heronSyncContender({
     target,
-    staticDir,
-    chromium,
-    serverUids,
+    staticDir: runs.staticDir,
+    chromium: runs.chromium,
+    serverUids: runs.serverUids,
     resync: target.allowWrites,
     seed: DEFAULT_SEED,
     log: context.log,
@@ -121,7 +114,7 @@ export async function imapEnvelopeFetch(target: BenchTarget, context: BenchmarkC
     dispose: async () => {
       await heron.dispose();
       await floor.dispose();
-      await rm(staticDir, { recursive: true, force: true });
+      await runs.dispose();
     },
   };
 }

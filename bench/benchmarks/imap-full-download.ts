@@ -3,8 +3,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildRenderer, findChromium, REPO_ROOT } from '../chromium';
-import { folderUids } from '../flag-changes';
+import { CHROMIUM_MISSING, prepareBrowserRuns } from '../browser-runs';
+import { REPO_ROOT } from '../chromium';
 import { heronDownloadContender, WHOLE_FOLDER_DAYS } from '../heron-download';
 import type { Runnable } from '../measure';
 import { countMaildirMessages, findExecutable, mbsyncConfig, runMbsync } from '../mbsync';
@@ -16,17 +16,13 @@ export const FULL_DOWNLOAD_BUDGET_RATIO = 1.2;
 
 /** Heron's side: a fresh profile whose account keeps every body offline, synced in Chromium through browser mode. */
 async function heronSide(target: BenchTarget, context: BenchmarkContext): Promise<{ heron?: Runnable; heronNote?: string; dispose?: () => Promise<void> }> {
-  const chromium = await findChromium();
-  if (!chromium) return { heronNote: 'skipped: Chromium not found (install Debian chromium, or set HERON_BENCH_CHROMIUM)' };
-  const serverUids = await folderUids(target);
-  if (serverUids.length !== target.messages) throw new Error(`imap-full-download: ${target.folder} lists ${serverUids.length} UIDs, expected ${target.messages}`);
+  const runs = await prepareBrowserRuns('imap-full-download', target, context);
+  if (!runs) return { heronNote: CHROMIUM_MISSING };
   const { version } = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-  context.log('building the renderer (vite build) for the Heron download runs ...');
-  const staticDir = await buildRenderer(context.signal);
-  const trace = process.env.HERON_BENCH_TRACE === '1' ? (line: string): void => context.log(`  trace ${line}`) : undefined;
+  const { chromium, serverUids, staticDir, trace } = runs;
   return {
     heron: heronDownloadContender({ target, staticDir, chromium, serverUids, version, ...(trace ? { trace } : {}) }),
-    dispose: () => rm(staticDir, { recursive: true, force: true }),
+    dispose: () => runs.dispose(),
   };
 }
 

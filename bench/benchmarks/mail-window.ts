@@ -1,9 +1,7 @@
 // Owns `list-first-paint` and the rows made from the same runs (scroll frames, renderer heap): the real mail window in
 // browser mode, its list over the folder the engine synced into Chromium's IndexedDB.
 
-import { rm } from 'node:fs/promises';
-import { buildRenderer, findChromium } from '../chromium';
-import { folderUids } from '../flag-changes';
+import { CHROMIUM_MISSING, prepareBrowserRuns } from '../browser-runs';
 import { LONG_FRAME_MS } from '../frame-stats';
 import { MAIL_WINDOW_METRICS, openMailWindowBench, SCROLL } from '../mail-window';
 import type { BenchTarget } from '../target';
@@ -65,14 +63,9 @@ export async function mailWindow(target: BenchTarget, context: BenchmarkContext)
     heronRows: mailWindowRows(target),
     heronMetrics: MAIL_WINDOW_METRIC_SPECS,
   };
-  const chromium = await findChromium();
-  if (!chromium) return { ...base, heronNote: 'skipped: Chromium not found (install Debian chromium, or set HERON_BENCH_CHROMIUM)' };
-
-  const serverUids = await folderUids(target);
-  if (serverUids.length !== target.messages) throw new Error(`list-first-paint: ${target.folder} lists ${serverUids.length} UIDs, expected ${target.messages}`);
-  context.log('building the renderer (vite build) for the mail-window runs ...');
-  const staticDir = await buildRenderer(context.signal);
-  const trace = process.env.HERON_BENCH_TRACE === '1' ? (line: string): void => context.log(`  trace ${line}`) : undefined;
+  const runs = await prepareBrowserRuns('list-first-paint', target, context);
+  if (!runs) return { ...base, heronNote: CHROMIUM_MISSING };
+  const { chromium, serverUids, staticDir, trace } = runs;
   try {
     const bench = await openMailWindowBench({ target, staticDir, chromium, serverUids, signal: context.signal, log: context.log, ...(trace ? { trace } : {}) });
     return {
@@ -80,11 +73,11 @@ export async function mailWindow(target: BenchTarget, context: BenchmarkContext)
       heron: (signal) => bench.run(signal),
       dispose: async () => {
         await bench.close();
-        await rm(staticDir, { recursive: true, force: true });
+        await runs.dispose();
       },
     };
   } catch (error) {
-    await rm(staticDir, { recursive: true, force: true });
+    await runs.dispose();
     throw error;
   }
 }
