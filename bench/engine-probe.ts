@@ -99,6 +99,9 @@ export class EngineProbe {
       bodiesMissing: (accountId, folderPath, uids) => this.tracked(() => renderer.bodiesMissing(accountId, folderPath, uids), `bodiesMissing ${folderPath} ${uids.length}`),
       pendingChanges: (accountId) => this.tracked(() => renderer.pendingChanges(accountId), 'pendingChanges'),
       completeChange: (changeId, outcome) => this.tracked(() => renderer.completeChange(changeId, outcome), 'completeChange'),
+      outboxWork: (accountId, at) => this.tracked(() => renderer.outboxWork(accountId, at), 'outboxWork'),
+      claimOutgoing: (outboxId, at) => this.tracked(() => renderer.claimOutgoing(outboxId, at), 'claimOutgoing'),
+      recordSend: (outboxId, report) => this.tracked(() => renderer.recordSend(outboxId, report), `recordSend ${report.kind}`),
       engineEvent: (event) => {
         this.events.push(event);
         this.touch();

@@ -12,8 +12,11 @@ import type {
   MessageBody,
   MessageSource,
   NewAccountInput,
+  OutboxWork,
+  OutgoingMessage,
   OutgoingSettings,
   PendingChange,
+  SendReport,
   SyncBatch,
   SyncCursor,
   SyncProgress,
@@ -53,8 +56,12 @@ export interface EngineApi {
   /** Saves the account and its secret in main; only the summary comes back. */
   addAccount(input: NewAccountInput): Promise<AccountSummary>;
   removeAccount(accountId: string): Promise<void>;
-  /** Changes an account's own settings (name, offline bodies); server settings go through the account wizard. */
-  updateAccount(accountId: string, changes: AccountChanges): Promise<AccountSummary>;
+  /**
+   * Changes an account's settings. A new incoming server (or certificate) is proven first by logging in with
+   * `password` when given, else with the password Heron keeps; nothing is saved if that fails. A given password
+   * that worked replaces the kept one, kept as before (never longer than the person chose).
+   */
+  updateAccount(accountId: string, changes: AccountChanges, password?: string | null): Promise<AccountSummary>;
   /** Gives the password again for an account whose password was not kept (browser mode after a restart). */
   unlockAccount(accountId: string, password: string, remember: boolean): Promise<AccountSummary>;
   /** Logs in with settings not yet saved, lists the folders and logs out; a fingerprint the person confirmed pins that certificate. */
@@ -82,6 +89,11 @@ export interface EngineApi {
   fetchSource(accountId: string, folderPath: string, uid: number): Promise<MessageSource>;
   /** The store queued local changes for this account: replay them on the server when it can be reached. */
   replayChanges(accountId: string): Promise<void>;
+  /**
+   * The store queued, rescheduled or released outgoing messages of this account: send what is due now and wake
+   * for the next one (Undo delay, Send later). Resolves when this round is over; how each message went is in the store.
+   */
+  sendOutbox(accountId: string): Promise<void>;
   /** Opens an http(s) link outside Heron after validation; anything else is refused. */
   openExternal(url: string): Promise<void>;
 }
@@ -109,6 +121,15 @@ export interface RendererApi {
   pendingChanges(accountId: string): Promise<PendingChange[]>;
   /** Records how replaying one change went: done, dropped (server wins), or kept for a retry. */
   completeChange(changeId: string, outcome: ChangeOutcome): Promise<void>;
+  /**
+   * The account's outbox work at `now`. Messages still marked as being sent are from a round that ended without
+   * an answer (Heron stopped): they become unconfirmed, since they may have reached the server.
+   */
+  outboxWork(accountId: string, now: number): Promise<OutboxWork>;
+  /** Claims a due message right before it is sent; null when it was removed (Undo), rescheduled or is no longer due. */
+  claimOutgoing(outboxId: string, now: number): Promise<OutgoingMessage | null>;
+  /** Records how sending went; an acceptance also queues \Answered for the message replied to. */
+  recordSend(outboxId: string, report: SendReport): Promise<void>;
   engineEvent(event: EngineEvent): void;
 }
 

@@ -1,4 +1,6 @@
-// The domain model both processes share: accounts, folders, messages, sync cursors and batches.
+// The domain model both processes share: accounts, folders, messages, sync cursors and batches, outgoing mail.
+
+import type { HeronErrorData } from './errors';
 
 export type IncomingProtocol = 'imap' | 'pop3';
 export type Protocol = IncomingProtocol | 'smtp';
@@ -51,6 +53,18 @@ export const DEFAULT_KEEP_BODIES_DAYS = 30;
 export interface AccountChanges {
   name?: string;
   keepBodiesDays?: number | null;
+  /**
+   * A new incoming server; the engine logs in to it before saving. The protocol cannot change: IMAP mirrors the
+   * server, POP3 mail may exist only in Heron, so one account never turns into the other.
+   */
+  incoming?: IncomingSettings;
+  /** A new outgoing server; null: the account only receives mail. */
+  outgoing?: OutgoingSettings | null;
+  /**
+   * A certificate the person confirmed for the incoming server (as it will be after these changes); null: trust
+   * none. Absent: the pinned one stays while the incoming host stays, and a new host starts with none.
+   */
+  pinnedFingerprint256?: string | null;
 }
 
 export interface NewAccountInput {
@@ -232,6 +246,72 @@ export interface PendingChange {
 export type ChangeOutcome = { ok: true } | { ok: false; retry: boolean; error: string };
 
 export type SyncPhase = 'connecting' | 'folders' | 'newest' | 'backfill' | 'changes' | 'bodies' | 'idle';
+
+/**
+ * An attachment of an outgoing message. Its bytes travel as base64 inside the outbox row for now, which suits
+ * attachments of a few MiB; larger ones would want a table of their own, read only when the message is built.
+ */
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  base64: string;
+  /** Set for an image the HTML shows inline (cid:); such parts go beside the HTML, not in the attachment list. */
+  contentId: string | null;
+}
+
+/** An outbox message as the engine needs it to build and send it. */
+export interface OutgoingMessage {
+  id: string;
+  accountId: string;
+  /** `<id@domain>`, made once when queued: every attempt and the Sent copy carry it, so a repeat can be recognised. */
+  messageId: string;
+  from: Address;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  subject: string;
+  text: string;
+  html: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  attachments: OutgoingAttachment[];
+  /** The Date header, fixed when the first attempt starts, so every attempt builds the same message. */
+  date: number;
+  /** Attempts started so far, this one included. */
+  attempts: number;
+}
+
+/** A recipient the server refused at RCPT TO (or after the message when it answers per recipient). */
+export interface RecipientRejection {
+  address: string;
+  /** The server's reply, e.g. '550 5.1.1 <x@y>: Recipient address rejected: User unknown'. */
+  response: string;
+  /** A 4xx reply: the server may take it later. */
+  temporary: boolean;
+}
+
+/** What the engine should do for one account's outbox now. */
+export interface OutboxWork {
+  /** Messages due now (queued or retrying whose time has come), in the order they were queued; each is claimed right before it is sent. */
+  due: string[];
+  /** Accepted messages whose copy is not in Sent yet (the engine stopped between acceptance and filing). */
+  toFile: OutgoingMessage[];
+  /** When the next queued or retrying message falls due, if one is waiting. */
+  nextAttemptAt: number | null;
+}
+
+/** How sending one outbox message went, as the engine reports it to the store. */
+export type SendReport =
+  /** The server took it: recorded before anything else happens to the message, so it is never sent again. */
+  | { kind: 'accepted'; accepted: string[]; rejected: RecipientRejection[]; response: string; at: number }
+  /** Not sent, and worth trying again by itself (network, timeout, a 4xx reply). */
+  | { kind: 'retry'; error: HeronErrorData; nextAttemptAt: number }
+  /** Not sent, and trying again will not help until something changes (a 5xx reply, the password, the certificate). */
+  | { kind: 'failed'; error: HeronErrorData; rejected: RecipientRejection[] }
+  /** The whole message went out but the connection broke before the server's reply: it may have been delivered. Never resent by itself. */
+  | { kind: 'unconfirmed'; error: HeronErrorData }
+  /** Filed in Sent (or there is no Sent folder, or filing failed for good with `error`): the outbox is done with it. */
+  | { kind: 'filed'; sentFolder: string | null; error: HeronErrorData | null };
 
 export interface SyncProgress {
   accountId: string;

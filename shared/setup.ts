@@ -99,6 +99,9 @@ export interface OutgoingReport {
 
 export type SpfVerdict = 'pass' | 'missing' | 'permerror' | 'invalid';
 
+/** RFC 7208 §4.6.4: more DNS-querying terms than this and the whole record is a permerror. */
+export const SPF_LOOKUP_LIMIT = 10;
+
 export interface DomainHealth {
   domain: string;
   spf: {

@@ -5,13 +5,9 @@ import { HeronError } from '../../shared/errors';
 import type { OutgoingSettings } from '../../shared/model';
 import type { OutgoingReport } from '../../shared/setup';
 import type { PinnedCertificate } from '../engine/accounts';
-import { fetchCertificate, normalizeFingerprint, tlsOptionsFor } from '../engine/certificate';
+import { fetchCertificate, normalizeFingerprint } from '../engine/certificate';
 import { mapProtocolError } from '../engine/error-map';
-
-/** Connect, greeting and per-reply waits: a server that stops answering must not hang the wizard. */
-const SMTP_CONNECTION_TIMEOUT_MS = 15_000;
-const SMTP_GREETING_TIMEOUT_MS = 15_000;
-const SMTP_SOCKET_TIMEOUT_MS = 30_000;
+import { smtpTransportOptions } from '../smtp/transport';
 
 type LogEntry = { tnx?: string };
 type LogFn = (entry: LogEntry, message: string, ...args: unknown[]) => void;
@@ -54,18 +50,10 @@ export async function checkOutgoing(settings: OutgoingSettings, password: string
     }
   };
   const ignore: LogFn = () => undefined;
+  // The same options the outbox sends with (fail-closed STARTTLS, the pinned certificate, every wait bounded), unpooled.
   const transport = nodemailer.createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.security === 'tls',
-    // Fail-closed: STARTTLS or nothing; nodemailer then asks for STARTTLS even if the offer was stripped from EHLO.
-    requireTLS: settings.security === 'starttls',
-    ignoreTLS: settings.security === 'none',
-    auth: { user: settings.username, pass: password },
-    tls: tlsOptionsFor(settings.host, pinned),
-    connectionTimeout: SMTP_CONNECTION_TIMEOUT_MS,
-    greetingTimeout: SMTP_GREETING_TIMEOUT_MS,
-    socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
+    ...smtpTransportOptions(settings, password, pinned),
+    pool: false,
     logger: { level: ignore, trace: ignore, debug: observe, info: observe, warn: ignore, error: ignore, fatal: ignore },
     debug: true,
   });

@@ -1,11 +1,9 @@
 // The sending domain's SPF record (RFC 7208): present, valid, within 10 DNS lookups, and how it ends (`-all`, `~all`).
 
 import syntax from 'mailauth/lib/spf/syntax.js';
-import type { DomainHealth } from '../../shared/setup';
+import { SPF_LOOKUP_LIMIT, type DomainHealth } from '../../shared/setup';
 import { dnsFailure, txtRecords, type DnsResolver } from './dns-records';
 
-/** RFC 7208 §4.6.4: more DNS-querying terms than this and the whole record is a permerror. */
-export const SPF_LOOKUP_LIMIT = 10;
 /** Terms that cost a DNS lookup (the `redirect` modifier counts too). */
 const LOOKUP_MECHANISMS = new Set(['include', 'a', 'mx', 'ptr', 'exists']);
 /** Far past the limit the answer is known: stop following includes rather than crawl someone's DNS. */

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { HeronError } from '../../shared/errors';
-import { DEFAULT_KEEP_BODIES_DAYS, type AccountChanges, type AccountSummary, type IncomingSettings, type OutgoingSettings, type PasswordStorage } from '../../shared/model';
+import { DEFAULT_KEEP_BODIES_DAYS, type AccountSummary, type IncomingSettings, type OutgoingSettings, type PasswordStorage } from '../../shared/model';
+import { applyAccountChanges, type RecordChanges } from './account-changes';
 import { validateIncoming, validateOutgoing } from './validate-settings';
 import { readJsonFile, writePrivateFile } from './private-file';
 
@@ -34,7 +35,8 @@ export interface AccountRegistry {
   get(accountId: string): Promise<AccountRecord>;
   add(input: Omit<AccountRecord, 'id' | 'createdAt'>): Promise<AccountRecord>;
   remove(accountId: string): Promise<void>;
-  update(accountId: string, changes: AccountChanges): Promise<AccountRecord>;
+  /** Validates and saves; proving a new server works is the engine's job, before it calls this. */
+  update(accountId: string, changes: RecordChanges): Promise<AccountRecord>;
 }
 
 export function createAccountRegistry(profileDir: string): AccountRegistry {
@@ -75,14 +77,7 @@ export function createAccountRegistry(profileDir: string): AccountRegistry {
         const index = accounts.findIndex((a) => a.id === accountId);
         const current = accounts[index];
         if (!current) throw new HeronError('not-found', 'That account no longer exists.');
-        const days = changes.keepBodiesDays;
-        if (days !== undefined && days !== null && (!Number.isInteger(days) || days < 1 || days > 36_500))
-          throw new HeronError('invalid-input', 'Days of mail to keep offline must be a whole number from 1 to 36500.');
-        const updated: AccountRecord = {
-          ...current,
-          ...(changes.name !== undefined ? { name: changes.name.trim() || current.email } : {}),
-          ...(days !== undefined ? { keepBodiesDays: days } : {}),
-        };
+        const updated = applyAccountChanges(current, changes);
         accounts[index] = updated;
         await save(accounts);
         return updated;

@@ -3,6 +3,7 @@
 import type { AppInfo, AppMode, ConnectionReport, EngineApi, EngineEvent, RendererApi } from '../../shared/contract';
 import { HeronError } from '../../shared/errors';
 import { DEFAULT_KEEP_BODIES_DAYS, type AccountSummary, type IncomingSettings, type NewAccountInput } from '../../shared/model';
+import { applyAccountChanges, incomingChanged } from './account-changes';
 import { createAccountRegistry, toSummary, type AccountRecord, type PinnedCertificate } from './accounts';
 import { fetchCertificate, normalizeFingerprint } from './certificate';
 import { checkIncoming } from './incoming';
@@ -14,6 +15,7 @@ import { checkOutgoing, pinOutgoing } from '../doctor/outgoing';
 import { fetchAttachmentContent, fetchMessageBody } from '../imap/bodies';
 import { fetchMessageSource } from '../imap/message-source';
 import { fetchHeadersInto, searchServer } from '../imap/server-search';
+import { createOutbox } from '../smtp/outbox';
 import { createSyncScheduler } from './scheduler';
 import type { SecretStore } from './secrets';
 import { validateIncoming, validateOutgoing } from './validate-settings';
@@ -53,6 +55,18 @@ export function createEngine(options: EngineOptions): Engine {
     password: (id) => secrets.get(id),
     renderer: () => renderer,
     tell,
+  });
+
+  const outbox = createOutbox({
+    renderer: () => renderer,
+    password: (id) => secrets.get(id),
+    accounts: () => registry.list(),
+    imapSession: (account) => scheduler.sessionFor(account),
+    afterRound(account, { filedIn, answered }) {
+      // Failures here are reported through account-state by the scheduler; the outbox itself is done.
+      for (const path of filedIn) scheduler.syncFolderNow(account, path).catch(() => undefined);
+      if (answered) scheduler.replayNow(account).catch(() => undefined);
+    },
   });
 
   /** Trusts a certificate only if the server still presents the very one whose fingerprint the person confirmed. */
@@ -98,16 +112,36 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async removeAccount(accountId) {
       await registry.get(accountId);
-      await scheduler.forget(accountId);
+      await Promise.all([scheduler.forget(accountId), outbox.forget(accountId)]);
       await registry.remove(accountId);
       await secrets.delete(accountId);
       await announceAccounts();
     },
-    async updateAccount(accountId, changes) {
-      const record = await registry.update(accountId, changes);
+    async updateAccount(accountId, changes, password) {
+      const current = await registry.get(accountId);
+      const { pinnedFingerprint256, ...settings } = changes;
+      // Validated before anything connects: a typo is 'invalid-input', not a password sent to the wrong place.
+      const next = applyAccountChanges(current, settings);
+      let pinned = next.pinnedCertificate;
+      if (pinnedFingerprint256 !== undefined) pinned = pinnedFingerprint256 ? await pinCertificate(next.incoming, pinnedFingerprint256) : null;
+      const login = pinnedFingerprint256 !== undefined || Boolean(password) || incomingChanged(current.incoming, next.incoming);
+      if (login) {
+        const secret = password || (await secrets.get(accountId));
+        if (!secret) throw new HeronError('invalid-input', 'Heron does not have the password of this account at the moment: type it in to check the new server.');
+        // As when adding: nothing is saved unless the server accepts the login.
+        await checkIncoming(next.incoming, secret, pinned);
+      }
+      const record = await registry.update(accountId, pinnedFingerprint256 === undefined ? settings : { ...settings, pinnedCertificate: pinned });
+      const kept = await secrets.storageOf(accountId);
+      const storage = password ? await secrets.set(accountId, password, kept === 'encrypted' || kept === 'plain-file') : kept;
+      // Open sessions and IDLE still speak to the old server (or with the old pin or password): the next sync opens new ones.
+      if (login) await scheduler.forget(accountId);
+      // The outbox's pooled connection may use the old outgoing server or password; messages held for them may go now.
+      await outbox.forget(accountId);
+      outbox.sendNow(record).catch(() => undefined);
       await announceAccounts();
       scheduler.syncSoon(accountId);
-      return toSummary(record, await secrets.storageOf(accountId));
+      return toSummary(record, storage);
     },
     async unlockAccount(accountId, password, remember) {
       const record = await registry.get(accountId);
@@ -115,6 +149,9 @@ export function createEngine(options: EngineOptions): Engine {
       const storage = await secrets.set(accountId, password, remember);
       await announceAccounts();
       scheduler.syncSoon(accountId);
+      // Its connection was made with the old password; messages held for the password may go now.
+      await outbox.forget(accountId);
+      outbox.sendNow(record).catch(() => undefined);
       return toSummary(record, storage);
     },
     async testIncoming(settings, password, pinnedFingerprint256): Promise<ConnectionReport> {
@@ -163,6 +200,9 @@ export function createEngine(options: EngineOptions): Engine {
     async replayChanges(accountId) {
       await scheduler.replayNow(await registry.get(accountId));
     },
+    async sendOutbox(accountId) {
+      await outbox.sendNow(await registry.get(accountId));
+    },
     async openExternal(url) {
       if (!options.openExternal) throw new HeronError('unsupported', 'In browser mode, links open in a new tab of your browser.');
       await options.openExternal(url);
@@ -174,14 +214,19 @@ export function createEngine(options: EngineOptions): Engine {
     attachRenderer(next) {
       renderer = next;
       scheduler.resume();
+      outbox.resume();
       return () => {
         if (renderer !== next) return;
         renderer = null;
         // With no store to write into, syncing would only fetch what cannot be kept.
         scheduler.pause();
+        outbox.pause();
       };
     },
     async shutdown() {
+      // The outbox first, while the store is still there: the message being sent gets its outcome recorded, and
+      // filing in Sent uses the scheduler's IMAP connections. No further message is claimed.
+      await outbox.stop();
       renderer = null;
       await scheduler.stop();
     },

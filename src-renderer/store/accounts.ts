@@ -31,18 +31,40 @@ export function toAccountSummary(a: AccountSummary): AccountSummary {
 }
 
 /**
+ * Whether new incoming settings name another mailbox, whose copy the cache is not: an IMAP account's host or
+ * username changed (a new port or security reaches the same mailbox). A POP3 account's cache is never another
+ * mailbox's copy: its mail may exist only here, and UIDLs keep what was downloaded from being fetched twice.
+ */
+export function mailboxMoved(before: IncomingSettings, after: IncomingSettings): boolean {
+  if (before.protocol !== after.protocol) return true;
+  return after.protocol === 'imap' && (before.host.trim().toLowerCase() !== after.host.trim().toLowerCase() || before.username !== after.username);
+}
+
+/**
  * Replaces the accounts table with the engine's list in one transaction, so readers never see half of it.
  * An account that left the list (removed, perhaps while no tab was open) takes all its cached mail with it.
+ * An account whose mailbox moved (mailboxMoved, perhaps while no tab was open) loses its copy of the server
+ * (folders, messages, cursors, queued changes for UIDs that now name other messages) and keeps what was only
+ * ever local: drafts and the outbox.
  */
 export async function putAccounts(db: HeronDb, summaries: readonly AccountSummary[]): Promise<void> {
   const rows = summaries.map(toAccountSummary);
   const kept = new Set(rows.map((r) => r.id));
-  const perAccount = [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.threadLinks, db.syncCursors, db.outbox, db.drafts, db.searchTerms, db.pendingChanges, db.droppedChanges];
+  const serverCopy = [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.threadLinks, db.syncCursors, db.searchTerms, db.pendingChanges, db.droppedChanges];
+  const perAccount = [...serverCopy, db.outbox, db.drafts];
   try {
     await db.transaction('rw', [db.accounts, ...perAccount], async () => {
-      const gone = (await db.accounts.toCollection().primaryKeys()).filter((id) => !kept.has(id));
+      const before = new Map((await db.accounts.toArray()).map((a) => [a.id, a]));
+      const gone = [...before.keys()].filter((id) => !kept.has(id));
+      const moved = rows.filter((r) => {
+        const old = before.get(r.id);
+        return old !== undefined && mailboxMoved(old.incoming, r.incoming);
+      }).map((r) => r.id);
       for (const table of perAccount) {
         if (gone.length > 0) await table.filter((row: { accountId: string }) => gone.includes(row.accountId)).delete();
+      }
+      for (const table of serverCopy) {
+        if (moved.length > 0) await table.filter((row: { accountId: string }) => moved.includes(row.accountId)).delete();
       }
       await db.accounts.clear();
       await db.accounts.bulkPut(rows);

@@ -7,6 +7,7 @@ import { putAccounts } from './accounts';
 import { applyBatch } from './apply-batch';
 import type { HeronDb } from './db';
 import { bodiesMissing, putBodies } from './bodies';
+import { claimOutgoing, outboxWork, recordSend } from './outbox';
 import { completeChange, pendingChangesOf } from './pending-changes';
 import { folderUids, getSyncCursor } from './queries';
 import { toStoreError } from './store-error';
@@ -37,6 +38,9 @@ export function createStoreRendererApi(db: HeronDb, onEvent: (event: EngineEvent
     bodiesMissing: (accountId, folderPath, uids) => bodiesMissing(db, accountId, folderPath, uids),
     pendingChanges: (accountId) => pendingChangesOf(db, accountId),
     completeChange: (changeId, outcome) => completeChange(db, changeId, outcome),
+    outboxWork: (accountId, now) => outboxWork(db, accountId, now),
+    claimOutgoing: (outboxId, now) => claimOutgoing(db, outboxId, now),
+    recordSend: (outboxId, report) => recordSend(db, outboxId, report),
     async getFolderUids(accountId: string, folderPath: string): Promise<number[]> {
       try {
         return await folderUids(db, accountId, folderPath);

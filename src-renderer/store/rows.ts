@@ -1,6 +1,6 @@
 // Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, settings, pending and dropped changes).
 
-import type { Address, AttachmentMeta, Flag, Folder, MessageBody, MessageHeader, PendingChange } from '../../shared/model';
+import type { Address, AttachmentMeta, Flag, Folder, MessageBody, MessageHeader, OutgoingMessage, PendingChange, RecipientRejection } from '../../shared/model';
 import type { HeronErrorData } from '../../shared/errors';
 
 /**
@@ -82,29 +82,38 @@ export interface ThreadLinkRow {
   threadId: string;
 }
 
-export type OutboxState = 'queued' | 'sending' | 'retry' | 'failed';
+/**
+ * queued: waiting for its time (Undo delay, Send later). sending: claimed by the engine. retry: a temporary failure,
+ * tried again at nextAttemptAt. failed: refused for good, waits for the person. unconfirmed: the connection broke
+ * after the whole message went out, so it may have arrived; never resent without the person. sent: the server
+ * accepted it; the row goes once the copy is in Sent, unless there is something to tell (refused recipients, a
+ * copy that could not be filed).
+ */
+export type OutboxState = 'queued' | 'sending' | 'retry' | 'failed' | 'unconfirmed' | 'sent';
 
-/** A message waiting to be sent; it stays here until the server accepted it. */
-export interface OutboxRow {
-  id: string;
-  accountId: string;
+/**
+ * A message in the outbox: it stays here until the server accepted it (and longer if some recipients were refused).
+ * The outbox table exists since version 1 but no build wrote a row before these fields, so they need no upgrade.
+ */
+export interface OutboxRow extends Omit<OutgoingMessage, 'date'> {
   state: OutboxState;
-  from: Address;
-  to: Address[];
-  cc: Address[];
-  bcc: Address[];
-  subject: string;
-  text: string;
-  html: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  /** The draft this message was written in, whose attachments travel with it. */
+  /** The draft this message was written in, for the composer to tidy up. */
   draftId: string | null;
   createdAt: number;
-  attempts: number;
-  /** When to try again; null when not scheduled (IndexedDB leaves null out of the index). */
+  /** When to send or try again; null when no attempt is planned (IndexedDB leaves null out of the index). */
   nextAttemptAt: number | null;
   lastError: HeronErrorData | null;
+  /** The Date header, set when the first attempt starts. */
+  date: number | null;
+  /** Recipients the server refused: all of them when failed, some of them when sent. */
+  rejected: RecipientRejection[];
+  /** Filled when the server accepted the message. */
+  accepted: string[];
+  serverResponse: string | null;
+  sentAt: number | null;
+  /** When the engine finished filing the copy in Sent (or found nowhere to file it); null until then. */
+  filedAt: number | null;
+  sentFolder: string | null;
 }
 
 /** A message being written; saved as it is typed so nothing is lost. */

@@ -11,6 +11,9 @@ export function rendererStub(overrides: Partial<RendererApi> = {}): RendererApi 
     bodiesMissing: async (_accountId, _folderPath, uids) => uids,
     pendingChanges: async () => [],
     completeChange: async () => undefined,
+    outboxWork: async () => ({ due: [], toFile: [], nextAttemptAt: null }),
+    claimOutgoing: async () => null,
+    recordSend: async () => undefined,
     engineEvent: () => undefined,
     ...overrides,
   };

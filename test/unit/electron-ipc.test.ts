@@ -102,6 +102,9 @@ const rendererApi = (events: EngineEvent[] = []): RendererApi => ({
   bodiesMissing: async (_a, _f, uids) => uids,
   pendingChanges: async () => [],
   completeChange: async () => undefined,
+  outboxWork: async () => ({ due: [], toFile: [], nextAttemptAt: null }),
+  claimOutgoing: async () => null,
+  recordSend: async () => undefined,
   async applyBatch() {
     throw new Error('not used');
   },

@@ -71,6 +71,7 @@ function engineStub(): EngineApi {
     fetchHeaders: unused,
     fetchSource: unused,
     replayChanges: unused,
+    sendOutbox: unused,
     openExternal: unused,
   };
 }

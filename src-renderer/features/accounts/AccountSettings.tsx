@@ -1,4 +1,4 @@
-// The account settings dialog: name, days kept offline, the password, the servers (read only, with the doctor) and removing the account.
+// The account settings dialog: name, days kept offline, the password, the servers (with the doctor, and changing them), the sending domain and removing the account.
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo, EngineApi } from '../../../shared/contract';
@@ -6,7 +6,9 @@ import { HeronError, toHeronError, type HeronErrorData } from '../../../shared/e
 import type { AccountSummary } from '../../../shared/model';
 import { Icon } from '../layout/icons';
 import { ConnectionDoctor } from '../setup/ConnectionDoctor';
+import { DomainHealthCheck } from '../setup/DomainHealthCheck';
 import { UnencryptedBadge } from '../setup/UnencryptedBadge';
+import { ChangeServers } from './ChangeServers';
 import { accountChanges, describeServer, MAX_KEEP_DAYS, settingsButtonId, settingsForm, settingsReason } from './account-settings';
 import { ErrorNote } from './ErrorNote';
 import { fixFor } from './error-fix';
@@ -199,13 +201,15 @@ export function AccountSettings({ engine, info, account, reason, onClose }: Prop
             </>
           )}
         </dl>
-        <p className="hint">Changing servers comes with the setup wizard; until then, remove the account and add it again.</p>
         <p className="hint">The connection doctor checks a server step by step. It logs in with the new password typed above, if any; otherwise it stops before the login.</p>
         <ConnectionDoctor engine={engine} target={account.incoming} password={password || null} pinnedFingerprint256={account.pinnedFingerprint256} label="incoming server" />
         {account.outgoing && (
           <ConnectionDoctor engine={engine} target={{ protocol: 'smtp', ...account.outgoing }} password={password || null} pinnedFingerprint256={account.pinnedFingerprint256} label="outgoing server" />
         )}
+        <ChangeServers engine={engine} account={account} />
       </section>
+
+      <DomainHealthCheck engine={engine} email={account.email} />
 
       <section aria-labelledby={`${id}-remove`}>
         <h3 id={`${id}-remove`}>Remove</h3>

@@ -12,7 +12,7 @@ export interface ErrorFix {
 
 const FIXES: Partial<Record<ErrorCode, ErrorFix>> = {
   'auth-failed': { action: 'password', label: 'Change password' },
-  // The server settings are where these go wrong; the settings show them (changing them comes with the setup wizard).
+  // The server settings are where these go wrong; the settings show them, with the doctor, and change them.
   'certificate-untrusted': { action: 'settings', label: 'Account settings' },
   'tls-failed': { action: 'settings', label: 'Account settings' },
   'starttls-unavailable': { action: 'settings', label: 'Account settings' },

@@ -69,18 +69,31 @@ function CommonFields<F extends ServerFields>({ word, protocol, fields, onChange
   );
 }
 
-export function IncomingFieldset({ fields, onChange }: Props<IncomingFields>) {
+/** `protocolFixed`: why the protocol cannot be chosen (an existing account keeps its own); the select is then disabled. */
+export function IncomingFieldset({ fields, onChange, protocolFixed }: Props<IncomingFields> & { protocolFixed?: string }) {
+  const protocolNoteId = useId();
   return (
     <fieldset>
       <legend>Incoming mail</legend>
       <Field label="Protocol">
         {(id) => (
-          <select id={id} value={fields.protocol} onChange={(e) => onChange(withProtocol(fields, e.target.value as IncomingProtocol))}>
+          <select
+            id={id}
+            value={fields.protocol}
+            disabled={protocolFixed !== undefined}
+            aria-describedby={protocolFixed !== undefined ? protocolNoteId : undefined}
+            onChange={(e) => onChange(withProtocol(fields, e.target.value as IncomingProtocol))}
+          >
             <option value="imap">{PROTOCOL_LABELS.imap}</option>
             <option value="pop3">{PROTOCOL_LABELS.pop3}</option>
           </select>
         )}
       </Field>
+      {protocolFixed !== undefined && (
+        <p className="hint" id={protocolNoteId}>
+          {protocolFixed}
+        </p>
+      )}
       <CommonFields word="Incoming" protocol={fields.protocol} fields={fields} onChange={onChange} usernameLabel="Username" required />
     </fieldset>
   );

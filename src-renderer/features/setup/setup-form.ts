@@ -47,12 +47,15 @@ export function withFound(form: SetupForm, incoming: IncomingSettings, outgoing:
   };
 }
 
-export function incomingOf(form: SetupForm): IncomingSettings {
+/** The two servers' fields, which account settings edit too. */
+export type ServersFields = Pick<SetupForm, 'incoming' | 'outgoing'>;
+
+export function incomingOf(form: ServersFields): IncomingSettings {
   return toIncomingSettings(form.incoming);
 }
 
 /** An outgoing server without its own username signs in as the incoming one, as most servers share accounts. */
-export function outgoingOf(form: SetupForm): OutgoingSettings | null {
+export function outgoingOf(form: ServersFields): OutgoingSettings | null {
   const outgoing = toOutgoingSettings(form.outgoing);
   return outgoing && outgoing.username === '' ? { ...outgoing, username: incomingOf(form).username } : outgoing;
 }

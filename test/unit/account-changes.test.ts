@@ -1,0 +1,92 @@
+// Changing an account's settings in the registry: validation before anything is saved, the protocol kept, and the pin's rule.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { HeronError } from '../../shared/errors';
+import type { IncomingSettings, OutgoingSettings } from '../../shared/model';
+import { applyAccountChanges, incomingChanged } from '../../src-main/engine/account-changes';
+import { createAccountRegistry, type AccountRecord } from '../../src-main/engine/accounts';
+
+const incoming: IncomingSettings = { protocol: 'imap', host: 'imap.example.test', port: 993, security: 'tls', username: 'ann' };
+const outgoing: OutgoingSettings = { host: 'smtp.example.test', port: 465, security: 'tls', username: 'ann' };
+const pin = { fingerprint256: 'AA:BB', pem: '-----BEGIN CERTIFICATE-----' };
+const record: AccountRecord = { id: 'a1', name: 'Ann', email: 'ann@example.test', incoming, outgoing, pinnedCertificate: pin, keepBodiesDays: 30, createdAt: 1 };
+
+const invalid = (pattern: RegExp) => (e: unknown) => e instanceof HeronError && e.code === 'invalid-input' && pattern.test(e.message);
+
+describe('applying account changes', () => {
+  it('changes only what is given', () => {
+    assert.deepEqual(applyAccountChanges(record, {}), record);
+    assert.deepEqual(applyAccountChanges(record, { name: '  ' }), { ...record, name: 'ann@example.test' });
+    assert.deepEqual(applyAccountChanges(record, { keepBodiesDays: null }), { ...record, keepBodiesDays: null });
+  });
+
+  it('takes new servers, and no outgoing server at all', () => {
+    const starttls = { ...incoming, port: 143, security: 'starttls' as const };
+    assert.deepEqual(applyAccountChanges(record, { incoming: starttls, outgoing: null }), { ...record, incoming: starttls, outgoing: null });
+  });
+
+  it('refuses invalid servers and days with invalid-input naming the problem', () => {
+    assert.throws(() => applyAccountChanges(record, { incoming: { ...incoming, host: 'bad host!' } }), invalid(/Incoming host/));
+    assert.throws(() => applyAccountChanges(record, { outgoing: { ...outgoing, port: 0 } }), invalid(/Outgoing port/));
+    assert.throws(() => applyAccountChanges(record, { incoming: { ...incoming, username: ' ' } }), invalid(/username is empty/));
+    assert.throws(() => applyAccountChanges(record, { keepBodiesDays: 0 }), invalid(/Days of mail/));
+  });
+
+  it('never turns an IMAP account into a POP3 one', () => {
+    assert.throws(() => applyAccountChanges(record, { incoming: { ...incoming, protocol: 'pop3', port: 995 } }), invalid(/uses IMAP.*add the account again/));
+  });
+
+  it('keeps the pinned certificate on the same host (another port or security), in any letter case', () => {
+    assert.equal(applyAccountChanges(record, { incoming: { ...incoming, host: 'IMAP.example.test', port: 143, security: 'starttls' } }).pinnedCertificate, pin);
+  });
+
+  it('does not carry the pin to a new host, where it would refuse a properly signed certificate', () => {
+    assert.equal(applyAccountChanges(record, { incoming: { ...incoming, host: 'mail.example.test' } }).pinnedCertificate, null);
+  });
+
+  it('takes a pin given with the change, or none, whatever the host', () => {
+    const other = { fingerprint256: 'CC:DD', pem: 'other' };
+    assert.equal(applyAccountChanges(record, { incoming: { ...incoming, host: 'mail.example.test' }, pinnedCertificate: other }).pinnedCertificate, other);
+    assert.equal(applyAccountChanges(record, { pinnedCertificate: null }).pinnedCertificate, null);
+  });
+
+  it('tells a changed incoming server from the same one', () => {
+    assert.equal(incomingChanged(incoming, { ...incoming }), false);
+    assert.equal(incomingChanged(incoming, { ...incoming, host: 'IMAP.Example.test' }), false);
+    for (const change of [{ port: 143 }, { security: 'starttls' as const }, { username: 'ann2' }, { host: 'other.example.test' }, { protocol: 'pop3' as const }])
+      assert.equal(incomingChanged(incoming, { ...incoming, ...change }), true, JSON.stringify(change));
+  });
+});
+
+describe('the registry saving changes', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(path.join(os.tmpdir(), 'heron-changes-'))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('saves new servers for the next run to read', async () => {
+    const registry = createAccountRegistry(dir);
+    const added = await registry.add({ name: 'Ann', email: 'ann@example.test', incoming, outgoing, pinnedCertificate: pin, keepBodiesDays: 30 });
+    const starttls = { ...incoming, port: 143, security: 'starttls' as const };
+    const updated = await registry.update(added.id, { incoming: starttls, outgoing: null });
+    assert.deepEqual(await createAccountRegistry(dir).get(added.id), updated);
+    assert.deepEqual(updated.incoming, starttls);
+    assert.equal(updated.outgoing, null);
+    assert.deepEqual(updated.pinnedCertificate, pin);
+  });
+
+  it('saves nothing when a change is invalid', async () => {
+    const registry = createAccountRegistry(dir);
+    const added = await registry.add({ name: 'Ann', email: 'ann@example.test', incoming, outgoing, pinnedCertificate: pin, keepBodiesDays: 30 });
+    await assert.rejects(registry.update(added.id, { name: 'New name', incoming: { ...incoming, port: 70_000 } }), invalid(/port/));
+    await assert.rejects(registry.update(added.id, { incoming: { ...incoming, protocol: 'pop3' } }), invalid(/add the account again/));
+    assert.deepEqual(await registry.get(added.id), added);
+  });
+
+  it('says not-found for an account that is gone', async () => {
+    await assert.rejects(createAccountRegistry(dir).update('nobody', { name: 'x' }), (e: unknown) => e instanceof HeronError && e.code === 'not-found');
+  });
+});
