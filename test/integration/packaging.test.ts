@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
-import { listPackage } from '@electron/asar';
+import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { chromium } from '@playwright/test';
 import type { IpcMain, WebContents } from 'electron';
@@ -143,13 +143,20 @@ describe('packaging (electron-builder --dir, offline)', { timeout: PACKAGE_TIMEO
     for (const name of ['react', 'react-dom', 'dexie', 'dexie-react-hooks', 'dompurify', 'electron', 'vite', 'typescript', 'electron-builder', '@playwright/test']) {
       assert.ok(!entries.has(`/node_modules/${name}/package.json`), `${name} must not be packed`);
     }
-    // Every packed top-level package must be a production package according to the lockfile.
-    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    // Every packed top-level package must be a production package according to the lockfile. electron-builder
+    // hoists a production package's nested dependency (mailauth's own commander) to the top of app.asar, so the
+    // packed name and version are looked up wherever the lockfile has them, not only at the top of node_modules.
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean }> };
+    const asar = path.join(appDir, 'resources', 'app.asar');
     const packed = [...entries]
       .map((entry) => /^\/node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/.exec(entry)?.[1])
       .filter((name): name is string => name !== undefined);
     assert.ok(packed.length >= 5);
-    const devOnly = packed.filter((name) => lock.packages[`node_modules/${name}`]?.dev === true);
+    const isProduction = (name: string): boolean => {
+      const { version } = JSON.parse(extractFile(asar, `node_modules/${name}/package.json`).toString()) as { version: string };
+      return Object.entries(lock.packages).some(([where, info]) => (where === `node_modules/${name}` || where.endsWith(`/node_modules/${name}`)) && info.version === version && info.dev !== true);
+    };
+    const devOnly = packed.filter((name) => !isProduction(name));
     assert.deepEqual(devOnly, [], `development-only packages in app.asar: ${devOnly.join(', ')}`);
   });
 
