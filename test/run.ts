@@ -47,7 +47,9 @@ async function nodeTests(dir: string, scratch: string, extra: string[] = []): Pr
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...files,
-  ]);
+    // tsx reads tsconfig.json, which only lists the projects; the test project's options (React's automatic JSX
+    // runtime above all) are what a component rendered in a test needs.
+  ], { TSX_TSCONFIG_PATH: 'tsconfig.test.json' });
   const text = readFileSync(tap, 'utf8');
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   const tally = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withEvent } from '../../src-renderer/app/use-engine';
-import { describeProgress } from '../../src-renderer/features/folders/SyncStatus';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describeProgress, SyncStatus } from '../../src-renderer/features/folders/SyncStatus';
 
 describe('sync status', () => {
   it('keeps the latest progress while syncing and drops it when idle', () => {
@@ -23,5 +25,12 @@ describe('sync status', () => {
   it('says what is happening in words', () => {
     assert.equal(describeProgress({ accountId: 'a', folderPath: 'INBOX', phase: 'backfill', fetched: 2000, total: 9500 }), 'Fetching older messages in Inbox: 2,000 of 9,500');
     assert.equal(describeProgress({ accountId: 'a', folderPath: null, phase: 'folders', fetched: 0, total: 0 }), 'Checking folders');
+  });
+
+  it('keeps its line in place, empty, while nothing syncs, so the folders below never move under a drag', () => {
+    const render = (progress: Parameters<typeof SyncStatus>[0]['progress']) => renderToStaticMarkup(createElement(SyncStatus, { progress }));
+    assert.equal(render(undefined), '<p class="sync-status hint" role="status"></p>');
+    assert.equal(render({ accountId: 'a', folderPath: null, phase: 'idle', fetched: 0, total: 0 }), '<p class="sync-status hint" role="status"></p>');
+    assert.match(render({ accountId: 'a', folderPath: 'Archive', phase: 'backfill', fetched: 2000, total: 9500 }), /Fetching older messages in Archive: 2,000 of 9,500/);
   });
 });

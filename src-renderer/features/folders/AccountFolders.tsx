@@ -60,7 +60,7 @@ export function AccountFolders({ db, engine, account, progress, needsPassword, o
       </div>
       {/* Under the name rather than beside it, where it would squeeze the name in a narrow pane. */}
       <UnencryptedBadge account={account} />
-      {progress && progress.phase !== 'idle' && <SyncStatus progress={progress} />}
+      <SyncStatus progress={progress} />
       {needsPassword && <UnlockAccount engine={engine} account={account} />}
       {error && (
         // Out of reach is the calm badge above, not an error note; trying again still helps.

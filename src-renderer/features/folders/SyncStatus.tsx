@@ -18,10 +18,14 @@ export function describeProgress(progress: SyncProgress): string {
   return `${PHASE_TEXT[progress.phase]}${where}${count}`;
 }
 
-export function SyncStatus({ progress }: { progress: SyncProgress }) {
+/**
+ * Always in place, empty while nothing syncs: a line that came and went would move every folder below it, under the
+ * pointer of someone dragging a message onto one of them.
+ */
+export function SyncStatus({ progress }: { progress: SyncProgress | undefined }) {
   return (
     <p className="sync-status hint" role="status">
-      {describeProgress(progress)}
+      {progress && progress.phase !== 'idle' ? describeProgress(progress) : ''}
     </p>
   );
 }
