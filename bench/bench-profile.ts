@@ -1,6 +1,6 @@
-// Owns the Heron profile a browser-mode bench run starts from: a fresh directory in which the target's account is
-// already registered (pinned certificate, default offline bodies) with its password remembered, so the sync starts
-// as soon as a page connects.
+// Owns the Heron profile a browser-mode bench run starts from (a fresh directory in which the target's account is
+// already registered, pinned certificate, password remembered, so the sync starts as soon as a page connects) and the
+// bounded shutdown of the engine that ran on it.
 
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +10,8 @@ import { DEFAULT_KEEP_BODIES_DAYS } from '../shared/model';
 import { createAccountRegistry } from '../src-main/engine/accounts';
 import { normalizeFingerprint } from '../src-main/engine/certificate';
 import { createBrowserSecretStore } from '../src-main/engine/secrets';
+import type { Engine } from '../src-main/engine/engine';
+import { withTimeout } from './measure';
 import type { BenchTarget } from './target';
 
 export interface BenchProfile {
@@ -38,4 +40,12 @@ export async function createBenchProfile(target: BenchTarget, keepBodiesDays: nu
     await rm(profileDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** engine.shutdown() waits for syncs under way; after the page is gone they fail fast. Longer means something hangs. */
+const SHUTDOWN_LIMIT_MS = 30_000;
+
+/** Ends a run's engine, bounded: a cleanup that hangs would stall every later run. */
+export function shutdownEngine(engine: Engine): Promise<void> {
+  return withTimeout(() => engine.shutdown(), SHUTDOWN_LIMIT_MS, 'engine.shutdown()');
 }

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { createEngine } from '../src-main/engine/engine';
 import { createBrowserSecretStore } from '../src-main/engine/secrets';
 import { startWebServer } from '../src-main/web/server';
-import { createBenchProfile } from './bench-profile';
+import { createBenchProfile, shutdownEngine } from './bench-profile';
 import { launchChromium } from './chromium';
 import { EngineProbe, now } from './engine-probe';
 import type { Contender, RunOutcome } from './measure';
@@ -38,7 +38,7 @@ async function runHeronDownload(options: HeronDownloadOptions, index: number, si
     const { profileDir, accountId } = await createBenchProfile(target, WHOLE_FOLDER_DAYS);
     undo.push(() => rm(profileDir, { recursive: true, force: true }));
     const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version: options.version });
-    undo.push(() => engine.shutdown());
+    undo.push(() => shutdownEngine(engine));
     const probe = new EngineProbe({ folder: target.folder, serverUids: options.serverUids }, options.trace);
     probe.install(engine);
     const server = await startWebServer({ engine, staticDir: options.staticDir, port: 0 });

@@ -9,7 +9,7 @@ import { createEngine } from '../src-main/engine/engine';
 import { createBrowserSecretStore } from '../src-main/engine/secrets';
 import { startWebServer } from '../src-main/web/server';
 import type { WebServer } from '../src-main/web/server';
-import { createBenchProfile } from './bench-profile';
+import { createBenchProfile, shutdownEngine } from './bench-profile';
 import { launchChromium, REPO_ROOT } from './chromium';
 import type { LaunchedBrowser } from './chromium';
 import { EngineProbe, now } from './engine-probe';
@@ -21,9 +21,6 @@ import { peakOf, startSampler } from './resource-sampler';
 import type { Sampler } from './resource-sampler';
 import { resyncWindow } from './sync-timeline';
 import type { BenchTarget } from './target';
-
-/** engine.shutdown() waits for syncs under way; after the page is gone they fail fast. Longer means something hangs. */
-const SHUTDOWN_LIMIT_MS = 30_000;
 
 /** The metric names a Heron sync run reports (RunOutcome.metrics); the run's own `seconds` is all headers in the store. */
 export const SYNC_METRICS = {
@@ -65,18 +62,6 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-async function withLimit<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Heron's contender for the sync benchmark; `dispose` stops a run still in progress (time limit, Ctrl-C). */
 export function heronSyncContender(options: HeronSyncOptions): Contender & { dispose(): Promise<void> } {
   let runs = 0;
@@ -113,7 +98,7 @@ async function runHeronSync(options: HeronSyncOptions, index: number, version: s
     undo.push(() => rm(profileDir, { recursive: true, force: true }));
 
     const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version });
-    undo.push(() => withLimit(engine.shutdown(), SHUTDOWN_LIMIT_MS, 'engine.shutdown()'));
+    undo.push(() => shutdownEngine(engine));
     // The bench's own openFolder calls bypass the probe's wrapper, which counts the UI's.
     const openFolder: EngineApi['openFolder'] = engine.api.openFolder.bind(engine.api);
     const probe = new EngineProbe({ folder, serverUids: options.serverUids }, options.trace);

@@ -9,14 +9,13 @@ import type { Locator, Page } from '@playwright/test';
 import { createEngine } from '../src-main/engine/engine';
 import { createBrowserSecretStore } from '../src-main/engine/secrets';
 import { startWebServer } from '../src-main/web/server';
-import { createBenchProfile } from './bench-profile';
+import { createBenchProfile, shutdownEngine } from './bench-profile';
 import { launchChromium, REPO_ROOT } from './chromium';
 import { EngineProbe } from './engine-probe';
 import { frameStats } from './frame-stats';
 import { bundlePageScript } from './page-bundle';
 import type * as PageApi from './mail-window-page';
 import type { RunOutcome } from './measure';
-import { withTimeout } from './measure';
 import { countStoredMessages, folderButtonName, jsHeapUsed, STORE_DATABASE } from './page-checks';
 import { peakOf, startSampler } from './resource-sampler';
 import type { BenchTarget } from './target';
@@ -39,8 +38,6 @@ export const LAST_FOLDER_SETTING = 'mail-window.last-folder';
 export const SCROLL = { screens: 200, screensPerSecond: 20 } as const;
 /** Far beyond any budget: a list that shows nothing for this long is broken, and the run says so. */
 const FIRST_PAINT_LIMIT_MS = 60_000;
-/** engine.shutdown() waits for syncs under way; after the page is gone they fail fast. Longer means something hangs. */
-const SHUTDOWN_LIMIT_MS = 30_000;
 /** Page loads and UI waits; generous, because the engine shares this machine's two cores with Chromium. */
 const UI_LIMIT_MS = 120_000;
 
@@ -116,7 +113,7 @@ export async function openMailWindowBench(options: MailWindowOptions): Promise<M
     const { profileDir, accountId } = await createBenchProfile(target);
     undo.push(() => rm(profileDir, { recursive: true, force: true }));
     const engine = createEngine({ profileDir, mode: 'browser', secrets: createBrowserSecretStore(profileDir), version });
-    undo.push(() => withTimeout(() => engine.shutdown(), SHUTDOWN_LIMIT_MS, 'engine.shutdown()'));
+    undo.push(() => shutdownEngine(engine));
     const probe = new EngineProbe({ folder, serverUids: options.serverUids }, options.trace);
     probe.install(engine);
     const server = await startWebServer({ engine, staticDir: options.staticDir, port: 0 });

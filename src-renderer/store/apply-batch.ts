@@ -1,11 +1,11 @@
 // Applies one engine sync batch in one read-write transaction (folders, messages, threads, cursor) and acknowledges it only after commit.
 
-import type { BatchAck, Flag, MessageHeader, SyncBatch } from '../../shared/model';
+import type { BatchAck, MessageHeader, SyncBatch } from '../../shared/model';
 import { HeronError } from '../../shared/errors';
 import { touchesMessages, validateBatch } from './batch-validation';
 import type { HeronDb, MessageKey } from './db';
 import { dropFolderMessages, FolderTally, removeFolder, upsertFolders } from './folder-rows';
-import { overlayPendingChanges } from './pending-overlay';
+import { overlayPendingChanges, withFlags } from './pending-overlay';
 import { TermChanges } from './search-index';
 import { withHeaderWords } from './search-words';
 import { toStoreError } from './store-error';
@@ -39,11 +39,6 @@ class RowChanges {
     const known = this.byKey.get(key);
     this.byKey.set(key, { before: known ? known.before : (before ?? null), after, fromBatch: fromBatch || (known?.fromBatch ?? false) });
   }
-}
-
-/** unread and flagged exist only so IndexedDB can index them; deriving them from flags keeps them from disagreeing. */
-function withFlags<T extends { flags: Flag[] }>(row: T, flags: Flag[]): T & Pick<MessageHeader, 'unread' | 'flagged'> {
-  return { ...row, flags: [...flags], unread: flags.includes('\\Seen') ? 0 : 1, flagged: flags.includes('\\Flagged') ? 1 : 0 };
 }
 
 async function upsertMessages(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges): Promise<void> {

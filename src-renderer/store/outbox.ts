@@ -2,7 +2,7 @@
 
 import { Dexie } from 'dexie';
 import { HeronError, type HeronErrorData } from '../../shared/errors';
-import type { Address, OutboxWork, OutgoingAttachment, OutgoingMessage, SendReport } from '../../shared/model';
+import type { Address, OutboxWork, OutgoingMessage, SendReport } from '../../shared/model';
 import type { HeronDb } from './db';
 import { queueChange } from './pending-changes';
 import type { OutboxRow, OutboxState } from './rows';
@@ -11,18 +11,9 @@ import { toStoreError } from './store-error';
 /** How long a sent message waits before it leaves, so "Undo" can still take it back. */
 export const UNDO_DELAY_MS = 5_000;
 
-export interface OutgoingInput {
-  accountId: string;
-  from: Address;
-  to: Address[];
-  cc: Address[];
-  bcc: Address[];
-  subject: string;
-  text: string;
-  html: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  attachments: OutgoingAttachment[];
+/** What the composer hands over: the message as the engine will build it, less what the outbox assigns itself. */
+export interface OutgoingInput
+  extends Pick<OutgoingMessage, 'accountId' | 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'text' | 'html' | 'inReplyTo' | 'references' | 'attachments'> {
   draftId: string | null;
   /** "Send later": when to send. Default: now plus the Undo delay. */
   sendAt?: number;

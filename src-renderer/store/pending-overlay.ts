@@ -17,7 +17,7 @@ export function editFlags(flags: readonly Flag[], change: Extract<LocalChange, {
   return next;
 }
 
-/** The same rule as apply-batch: unread and flagged are derived from flags so they never disagree. */
+/** unread and flagged (0|1, read by counts, threads and list rows) are always derived from flags, so they never disagree. */
 export function withFlags<T extends { flags: Flag[] }>(row: T, flags: readonly Flag[]): T & Pick<MessageHeader, 'unread' | 'flagged'> {
   return { ...row, flags: [...flags], unread: flags.includes('\\Seen') ? 0 : 1, flagged: flags.includes('\\Flagged') ? 1 : 0 };
 }

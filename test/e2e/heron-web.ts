@@ -75,3 +75,11 @@ export async function startHeronWeb(options: { port: number; dataDir: string; co
 export async function removeDataDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
+
+/** Stops a Heron a test started and removes its profile; after a failed test, prints what Heron printed first. */
+export async function stopHeronWeb(heron: HeronWeb | null, failed = false): Promise<void> {
+  if (!heron) return;
+  if (failed) console.log(`Heron output (tail):\n${heron.output().slice(-3000)}`);
+  await heron.stop();
+  await removeDataDir(heron.dataDir);
+}

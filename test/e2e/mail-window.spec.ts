@@ -5,7 +5,7 @@ import { ImapFlow } from 'imapflow';
 import { loadCorpus } from '../lab/corpus';
 import { startLab, type Lab } from '../lab/lab';
 import { addLabAccount, labUser } from './lab-account';
-import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
+import { freePort, newDataDir, startHeronWeb, stopHeronWeb, type HeronWeb } from './heron-web';
 
 let lab: Lab;
 let heron: HeronWeb | null = null;
@@ -36,10 +36,8 @@ test.afterEach(async ({ page }, info) => {
   if (info.status !== info.expectedStatus) await explainFailure(page);
   await server?.logout().catch(() => undefined);
   server = null;
-  const dataDir = heron?.dataDir;
-  await heron?.stop();
+  await stopHeronWeb(heron);
   heron = null;
-  if (dataDir) await removeDataDir(dataDir);
 });
 
 /** On failure: what the store still has queued and what Heron printed, the two places a lost action shows. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, test, type Browser, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
 import { startLab, type Lab } from '../lab/lab';
-import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
+import { freePort, newDataDir, startHeronWeb, stopHeronWeb, type HeronWeb } from './heron-web';
 import { addLabAccount } from './lab-account';
 
 test.describe.configure({ mode: 'serial' });
@@ -123,9 +123,7 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
 
 test.afterAll(async () => {
   await page?.close();
-  const dataDir = heron?.dataDir;
-  await heron?.stop();
-  if (dataDir) await removeDataDir(dataDir);
+  await stopHeronWeb(heron ?? null);
   await lab?.stop();
   await new Promise((resolve) => listener?.close(resolve));
 });

@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
 import { startLab, type Lab } from '../lab/lab';
 import { addLabAccount, labUser } from './lab-account';
-import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
+import { freePort, newDataDir, startHeronWeb, stopHeronWeb, type HeronWeb } from './heron-web';
 
 let lab: Lab;
 let heron: HeronWeb | null = null;
@@ -62,11 +62,8 @@ test.beforeEach(async ({ page }) => {
 });
 
 test.afterEach(async ({ page: _page }, info) => {
-  if (info.status !== info.expectedStatus) console.log(`Heron output (tail):\n${heron?.output().slice(-3000) ?? ''}`);
-  const dataDir = heron?.dataDir;
-  await heron?.stop();
+  await stopHeronWeb(heron, info.status !== info.expectedStatus);
   heron = null;
-  if (dataDir) await removeDataDir(dataDir);
 });
 
 test('the search box finds headers and cached bodies as you type, and says what it covered', async ({ page }) => {

@@ -7,7 +7,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startDns, type LabDns } from '../lab/dns';
 import { startLab, type Lab } from '../lab/lab';
 import { fillAccountStep, labUser, setupWizard } from './lab-account';
-import { freePort, newDataDir, removeDataDir, startHeronWeb, type HeronWeb } from './heron-web';
+import { freePort, newDataDir, startHeronWeb, stopHeronWeb, type HeronWeb } from './heron-web';
 
 let lab: Lab;
 let heron: HeronWeb | null = null;
@@ -26,11 +26,8 @@ test.beforeEach(async ({ page }) => {
 });
 
 test.afterEach(async ({ page: _page }, info) => {
-  if (info.status !== info.expectedStatus) console.log(`Heron output (tail):\n${heron?.output().slice(-3000) ?? ''}`);
-  const dataDir = heron?.dataDir;
-  await heron?.stop();
+  await stopHeronWeb(heron, info.status !== info.expectedStatus);
   heron = null;
-  if (dataDir) await removeDataDir(dataDir);
 });
 
 const alice = () => labUser(lab);

@@ -1,6 +1,7 @@
 // An untrusted certificate, shown in full so the person can compare its fingerprint before trusting exactly this one.
 
 import type { CertificateDetail } from '../../../shared/errors';
+import { CertificateFields } from './CertificateFields';
 
 export function CertificatePanel({ certificate, busy, onTrust }: { certificate: CertificateDetail; busy: boolean; onTrust: (fingerprint256: string) => void }) {
   return (
@@ -14,22 +15,7 @@ export function CertificatePanel({ certificate, busy, onTrust }: { certificate: 
         <dd>{certificate.host}</dd>
         <dt>Why it is not trusted</dt>
         <dd>{certificate.reason}</dd>
-        <dt>Subject</dt>
-        <dd>{certificate.subject}</dd>
-        <dt>Issuer</dt>
-        <dd>{certificate.issuer}</dd>
-        {certificate.altNames && (
-          <>
-            <dt>Names</dt>
-            <dd>{certificate.altNames}</dd>
-          </>
-        )}
-        <dt>Valid</dt>
-        <dd>
-          {certificate.validFrom} to {certificate.validTo}
-        </dd>
-        <dt>SHA-256 fingerprint</dt>
-        <dd className="fingerprint">{certificate.fingerprint256}</dd>
+        <CertificateFields certificate={certificate} />
       </dl>
       <button type="button" disabled={busy} onClick={() => onTrust(certificate.fingerprint256)}>
         Trust this certificate and check again

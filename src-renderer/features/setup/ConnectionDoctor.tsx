@@ -5,6 +5,7 @@ import type { EngineApi } from '../../../shared/contract';
 import { toHeronError, type HeronError } from '../../../shared/errors';
 import type { DoctorReport, DoctorTarget, TlsInfo } from '../../../shared/setup';
 import { ErrorNote } from '../accounts/ErrorNote';
+import { CertificateFields } from './CertificateFields';
 import { DOCTOR_STEP_LABELS, describeTarget, loginNote, transcriptText } from './doctor-report';
 import './setup.css';
 
@@ -31,16 +32,7 @@ function TlsDetails({ tls }: { tls: TlsInfo }) {
       <dd>{tls.authorized ? 'Trusted' : `Not trusted${tls.authorizationError ? ` (${tls.authorizationError})` : ''}`}</dd>
       <dt>Names this host</dt>
       <dd>{tls.hostMatches ? 'Yes' : 'No'}</dd>
-      <dt>Subject</dt>
-      <dd>{tls.subject}</dd>
-      <dt>Issuer</dt>
-      <dd>{tls.issuer}</dd>
-      <dt>Valid</dt>
-      <dd>
-        {tls.validFrom} to {tls.validTo}
-      </dd>
-      <dt>SHA-256 fingerprint</dt>
-      <dd className="fingerprint">{tls.fingerprint256}</dd>
+      <CertificateFields certificate={tls} />
     </dl>
   );
 }
