@@ -31,6 +31,8 @@ export interface EngineOptions {
   linkToken?: string;
   /** Where settings discovery looks (DNS servers, autoconfig port and CA, probe port map, time limits); default: the real world. */
   discovery?: DiscoveryOptions;
+  /** The outbox's clock (Undo delay, Send later); Date.now unless a test moves time itself. */
+  now?: () => number;
 }
 
 export interface Engine {
@@ -62,6 +64,7 @@ export function createEngine(options: EngineOptions): Engine {
     password: (id) => secrets.get(id),
     accounts: () => registry.list(),
     imapSession: (account) => scheduler.sessionFor(account),
+    ...(options.now ? { now: options.now } : {}),
     afterRound(account, { filedIn, answered }) {
       // Failures here are reported through account-state by the scheduler; the outbox itself is done.
       for (const path of filedIn) scheduler.syncFolderNow(account, path).catch(() => undefined);

@@ -48,6 +48,8 @@ export interface OutboxDeps {
   imapSession(account: AccountRecord): AccountSession;
   /** After a round: resync the Sent folders copies were filed in, and replay local changes when \Answered was queued. */
   afterRound(account: AccountRecord, done: { filedIn: string[]; answered: boolean }): void;
+  /** The time due dates are compared with; Date.now unless a test moves time itself (Undo delay, Send later). */
+  now?: () => number;
 }
 
 export interface Outbox {
@@ -78,6 +80,7 @@ interface AccountOutbox {
 }
 
 export function createOutbox(deps: OutboxDeps): Outbox {
+  const now = deps.now ?? Date.now;
   const outboxes = new Map<string, AccountOutbox>();
   let active = false;
 
@@ -121,8 +124,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       state.sender = { key, transport: createSmtpSender(outgoing, password, pinnedCertificate) };
     }
     const result = await state.sender.transport.send(raw, envelopeOf(message));
-    if (result.ok) return acceptedOutcome(result.info, Date.now());
-    return failedOutcome(result.error, result.facts, outgoing, message.attempts, Date.now());
+    if (result.ok) return acceptedOutcome(result.info, now());
+    return failedOutcome(result.error, result.facts, outgoing, message.attempts, now());
   }
 
   /**
@@ -160,7 +163,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     let retryAt: number | null = null;
     for (const id of due) {
       if (state.closed) break;
-      const message = await store().claimOutgoing(id, Date.now());
+      const message = await store().claimOutgoing(id, now());
       if (!message) continue;
       const outcome = await sendOne(state, message, password);
       await report(state, id, outcome.report);
@@ -181,7 +184,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   async function round(state: AccountOutbox): Promise<void> {
     for (const [id, pending] of state.unreported) await report(state, id, pending);
-    const work = await store().outboxWork(state.account.id, Date.now());
+    const work = await store().outboxWork(state.account.id, now());
     const filedIn = new Set<string>();
     // Filing runs beside sending, on the IMAP connection, so the next message need not wait for an APPEND.
     let filing: Promise<void> = Promise.resolve();
@@ -192,7 +195,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
     let sent: { answered: boolean; retryAt: number | null } = { answered: false, retryAt: null };
     let sendFailure: { error: unknown } | null = null;
-    if (work.due.length > 0 && Date.now() >= state.holdUntil) {
+    if (work.due.length > 0 && now() >= state.holdUntil) {
       const password = await deps.password(state.account.id);
       // Without a password (browser mode after a restart) nothing is claimed: the messages wait for unlockAccount.
       if (password === null) state.holdUntil = Infinity;
@@ -209,7 +212,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (sendFailure) throw sendFailure.error;
 
     // Messages held back go when the hold ends; a hold for the person sets no timer at all.
-    const wakes = [work.nextAttemptAt, sent.retryAt, state.holdUntil > Date.now() ? state.holdUntil : null].filter((at): at is number => at !== null);
+    const wakes = [work.nextAttemptAt, sent.retryAt, state.holdUntil > now() ? state.holdUntil : null].filter((at): at is number => at !== null);
     schedule(state, state.holdUntil === Infinity || wakes.length === 0 ? null : Math.min(...wakes));
     deps.afterRound(state.account, { filedIn: [...filedIn], answered: sent.answered });
   }
@@ -221,7 +224,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     state.timer = setTimeout(() => {
       state.timer = undefined;
       if (active) wake(state.account.id).catch(() => undefined); // every outcome is in the store
-    }, Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, at - now())));
     state.timer.unref();
   }
 

@@ -43,29 +43,20 @@ function carol(): AccountRecord {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('scheduler folder passes', () => {
-  it('opening INBOX during the account round: the round waits for that pass and follows it, never runs beside it', async () => {
+  it('opening INBOX while the account round syncs it: the request waits for that pass and follows it, never runs beside it', async () => {
     const account = carol();
     const password = lab.users.find((u) => u.name === 'carol')?.password ?? '';
     const db = new HeronDb('scheduler-folder-pass', { indexedDB: new IDBFactory(), IDBKeyRange });
-    const store = createStoreRendererApi(db, () => undefined);
-    let listings = 0;
-    const renderer: RendererApi = {
-      ...store,
-      applyBatch: async (batch) => {
-        const ack = await store.applyBatch(batch);
-        if (batch.foldersComplete) listings += 1;
-        return ack;
-      },
-    };
+    const renderer: RendererApi = createStoreRendererApi(db, () => undefined);
 
     const running = new Map<string, number>();
     const overlaps: string[] = [];
     const passes: string[] = [];
     let release = () => undefined as void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let firstPassStarted = () => undefined as void;
+    const firstPass = new Promise<void>((resolve) => (firstPassStarted = resolve));
     const scheduler = createSyncScheduler({
       accounts: async () => [account],
       password: async () => password,
@@ -78,8 +69,11 @@ describe('scheduler folder passes', () => {
         if (now > 1) overlaps.push(key);
         passes.push(key);
         try {
-          // The first INBOX pass (the folder being opened) is held until the round has had every chance to start its own.
-          if (passes.length === 1) await gate;
+          // The round's INBOX pass is held while the folder is opened, so the opening's request meets it under way.
+          if (passes.length === 1) {
+            firstPassStarted();
+            await gate;
+          }
           await syncOneFolder(ctx, path, backfill);
         } finally {
           running.set(key, (running.get(key) ?? 1) - 1);
@@ -87,17 +81,17 @@ describe('scheduler folder passes', () => {
       },
     });
     try {
-      const opened = scheduler.syncFolderNow(account, 'INBOX');
       const round = scheduler.syncNow(account);
-      // The round lists the folders and then asks for INBOX first; give it ample time to get there.
-      while (listings === 0 && overlaps.length === 0) await sleep(20);
-      await sleep(1_000);
+      await firstPass;
+      const opened = scheduler.syncFolderNow(account, 'INBOX');
+      // Opening asks for its pass without waiting on any I/O: a macrotask later, it has either started one or queued it.
+      await new Promise((resolve) => setImmediate(resolve));
       release();
       await Promise.all([opened, round]);
 
       assert.deepEqual(overlaps, [], 'no folder pass ran beside another pass of the same folder');
       assert.equal(passes[0], 'INBOX changes');
-      assert.equal(passes.filter((p) => p === 'INBOX changes').length, 2, "the round's request is answered by a follow-up pass, not by the held one");
+      assert.equal(passes.filter((p) => p === 'INBOX changes').length, 2, "the opening's request is answered by a follow-up pass, not by the held one");
       const stored = await db.messages.where('[accountId+folderPath+uid]').between([account.id, 'INBOX', 0], [account.id, 'INBOX', Infinity]).count();
       const server = new ImapFlow({ host: lab.host, port: lab.ports.imaps, secure: true, auth: { user: 'carol', pass: password }, logger: false, tls: { ca: [lab.caPem], servername: lab.servername } });
       await server.connect();

@@ -67,10 +67,10 @@ async function copies(user: string, messageId: string, folder = 'INBOX'): Promis
 
 const count = async (user: string, messageId: string) => (await copies(user, messageId)).length;
 
-/** Delivered exactly once: it arrives, and no second copy follows. */
+/** Delivered exactly once: it arrives, and once Postfix holds nothing more, no second copy can follow. */
 async function deliveredOnce(user: string, messageId: string): Promise<void> {
   await eventually(async () => (await count(user, messageId)) > 0, `${messageId} in ${user}'s INBOX`);
-  await sleep(1_500);
+  await eventually(async () => (await lab.queuedMail()) === 0, 'the lab Postfix queue empty');
   assert.equal(await count(user, messageId), 1, 'delivered exactly once');
 }
 
@@ -89,6 +89,8 @@ interface RunningOptions {
   /** Reuse a profile and a store, as after a restart. */
   profile?: string;
   db?: HeronDb;
+  /** The outbox's clock, for tests that move time themselves instead of waiting it out. */
+  now?: () => number;
 }
 
 const submission = (): OutgoingSettings => ({ host: lab.host, port: lab.ports.submission, security: 'starttls', username: 'alice' });
@@ -98,7 +100,7 @@ const plain = (proxy: FaultProxy): OutgoingSettings => ({ host: proxy.host, port
 async function running(options: RunningOptions = {}): Promise<Running> {
   const profile = options.profile ?? (await mkdtemp(path.join(os.tmpdir(), 'heron-smtp-send-')));
   const secrets = createBrowserSecretStore(profile);
-  const engine = createEngine({ profileDir: profile, mode: 'browser', secrets, version: 'test' });
+  const engine = createEngine({ profileDir: profile, mode: 'browser', secrets, version: 'test', ...(options.now ? { now: options.now } : {}) });
   const db = options.db ?? new HeronDb(`smtp-send-${path.basename(profile)}`, { indexedDB: new IDBFactory(), IDBKeyRange });
   engine.attachRenderer(createStoreRendererApi(db, () => undefined));
   const existing = (await engine.api.listAccounts())[0];
@@ -431,13 +433,16 @@ describe('after Heron stopped part-way', () => {
 describe('Undo and Send later', () => {
   it('a message removed during the Undo delay is never sent', async () => {
     const proxy = await startFaultProxy({ target: { host: lab.host, port: lab.ports.smtp } });
-    const r = await running({ outgoing: plain(proxy) });
+    const clock = { at: Date.now() };
+    const r = await running({ outgoing: plain(proxy), now: () => clock.at });
     try {
-      const row = await r.queue({ sendAt: Date.now() + 1_000 });
+      const row = await r.queue({ sendAt: clock.at + 1_000 });
       await r.engine.api.sendOutbox(r.account.id);
       assert.equal((await r.row(row.id))?.state, 'queued', 'waiting out the Undo delay');
       assert.equal(await removeOutgoing(r.db, row.id), true, 'Undo');
-      await sleep(2_000);
+      // The Undo delay is over: the round the engine's wake-up runs finds nothing to send.
+      clock.at += 2_000;
+      await r.engine.api.sendOutbox(r.account.id);
       assert.equal(proxy.connections(), 0, 'the engine woke and found nothing to send');
       assert.equal(await count('bob', row.messageId), 0);
     } finally {
@@ -447,12 +452,16 @@ describe('Undo and Send later', () => {
   });
 
   it('a scheduled message waits for its time, and leaves at it', async () => {
-    const r = await running();
+    const clock = { at: Date.now() };
+    const r = await running({ now: () => clock.at });
     try {
-      const row = await r.queue({ sendAt: Date.now() + 2_000 });
+      const row = await r.queue({ sendAt: clock.at + 2_000 });
       await r.engine.api.sendOutbox(r.account.id);
-      await sleep(1_000);
+      clock.at += 1_000;
+      await r.engine.api.sendOutbox(r.account.id);
       assert.deepEqual([(await r.row(row.id))?.state, await count('bob', row.messageId)], ['queued', 0], 'not before its time');
+      clock.at += 1_000;
+      await r.engine.api.sendOutbox(r.account.id);
       await eventually(async () => (await r.row(row.id)) === undefined, 'sent at its time');
       await deliveredOnce('bob', row.messageId);
     } finally {
@@ -464,16 +473,19 @@ describe('Undo and Send later', () => {
     const profile = await mkdtemp(path.join(os.tmpdir(), 'heron-smtp-restart-'));
     const db = new HeronDb(`smtp-restart-${path.basename(profile)}`, { indexedDB: new IDBFactory(), IDBKeyRange });
     try {
-      const first = await running({ profile, db });
-      const row = await first.queue({ sendAt: Date.now() + 2_500 });
+      const clock = { at: Date.now() };
+      const first = await running({ profile, db, now: () => clock.at });
+      const row = await first.queue({ sendAt: clock.at + 2_500 });
       await first.engine.api.sendOutbox(first.account.id);
       await first.close();
       assert.equal((await db.outbox.get(row.id))?.state, 'queued');
 
-      const second = await running({ profile, db });
+      // Heron was closed past the message's time: the restarted engine sends it when the store attaches.
+      clock.at += 2_500;
+      const second = await running({ profile, db, now: () => clock.at });
       try {
         await eventually(async () => (await db.outbox.get(row.id)) === undefined, 'sent by the restarted engine');
-        assert.ok(Date.now() >= row.nextAttemptAt!, 'not before its time');
+        assert.ok(clock.at >= row.nextAttemptAt!, 'not before its time');
         await deliveredOnce('bob', row.messageId);
       } finally {
         await second.close();

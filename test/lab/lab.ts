@@ -17,7 +17,7 @@ import { folderDirectory, folderLevels, isInbox, MAILDIR_NAME } from './maildir'
 import { ensureSystemPackages } from './packages';
 import type { GreetingProbe, LabPorts } from './ports';
 import { findFreePorts, waitForGreeting } from './ports';
-import { postfixPaths, startPostfix, stopPostfix, writePostfixConfig } from './postfix';
+import { postfixPaths, queuedMessages, startPostfix, stopPostfix, writePostfixConfig } from './postfix';
 import type { Daemon } from './processes';
 import { findProcesses, logTail, REAPER_FILE, run, terminate, waitFor } from './processes';
 import type { LabUser, SystemAccount } from './users';
@@ -46,6 +46,8 @@ export interface Lab {
   resetUser(user: string): Promise<void>;
   /** Changes a user's password on the server, as a provider's web page would; sessions already logged in stay open. */
   setPassword(user: string, password: string): Promise<void>;
+  /** Messages Postfix still holds, not yet delivered or bounced (0: everything it accepted has reached a mailbox). */
+  queuedMail(): Promise<number>;
   /** Stops both servers, leaves no process behind, removes stateDir unless keepState. */
   stop(): Promise<void>;
 }
@@ -253,6 +255,10 @@ class RunningLab implements Lab {
     await Promise.all(entries.map((entry) => rm(path.join(home, entry), { recursive: true, force: true })));
     await mkdir(home, { recursive: true });
     await chown(home, this.account.uid, this.account.gid);
+  }
+
+  queuedMail(): Promise<number> {
+    return queuedMessages(postfixPaths(this.stateDir));
   }
 
   async setPassword(user: string, password: string): Promise<void> {

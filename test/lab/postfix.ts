@@ -7,8 +7,10 @@
 //   sink@maillab.test, and default/relay transports are `error:`, so nothing can leave the machine.
 // - Three listeners: the plain port (an MX: local mail without AUTH, STARTTLS offered, AUTH allowed even in
 //   the clear so tests can prove Heron refuses), submission (STARTTLS required before AUTH) and smtps (implicit TLS).
+import { execFile } from 'node:child_process';
 import { chown, mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { LabCertificate } from './certificate';
 import type { DovecotPaths } from './dovecot';
 import type { LabPorts } from './ports';
@@ -201,4 +203,10 @@ export async function startPostfix(paths: PostfixPaths): Promise<Daemon> {
 /** Stops the master and its workers (SIGKILL after a timeout) and waits until they are gone. */
 export function stopPostfix(paths: PostfixPaths, daemon: Daemon | undefined): Promise<void> {
   return stopDaemon(daemon, paths.pidFile, STOP_TIMEOUT_MS);
+}
+
+/** Messages the instance still holds (not yet delivered or bounced): `postqueue -j` prints one JSON line each. */
+export async function queuedMessages(paths: PostfixPaths): Promise<number> {
+  const { stdout } = await promisify(execFile)('postqueue', ['-c', paths.configDir, '-j']);
+  return stdout.split('\n').filter((line) => line.trim() !== '').length;
 }
