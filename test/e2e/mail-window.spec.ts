@@ -42,20 +42,29 @@ test.afterEach(async ({ page }, info) => {
 
 /** On failure: what the store still has queued and what Heron printed, the two places a lost action shows. */
 async function explainFailure(page: Page): Promise<void> {
-  const queued = await page
-    .evaluate(async () => {
-      const request = indexedDB.open('heron');
-      const db: IDBDatabase = await new Promise((resolve, reject) => {
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const all = db.transaction('pendingChanges').objectStore('pendingChanges').getAll();
-      return new Promise<string>((resolve) => {
-        all.onsuccess = () => resolve(JSON.stringify(all.result.map((row: Record<string, unknown>) => ({ ...row, server: undefined }))));
-      });
-    })
+  const queued = await storeRows(page, 'pendingChanges')
+    .then((all) => JSON.stringify(all.map((row) => ({ ...row, server: undefined }))))
     .catch((error: unknown) => String(error));
   console.log(`Queued changes: ${queued}\nHeron output (tail):\n${heron?.output().slice(-3000) ?? ''}`);
+}
+
+/** Every row of one table of the page's store, read straight from IndexedDB (what a reload would find). */
+async function storeRows(page: Page, table: string): Promise<Record<string, unknown>[]> {
+  return page.evaluate(async (name) => {
+    const request = indexedDB.open('heron');
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = db.transaction(name).objectStore(name).getAll();
+    return new Promise<Record<string, unknown>[]>((resolve, reject) => {
+      all.onsuccess = () => {
+        resolve(all.result as Record<string, unknown>[]);
+        db.close();
+      };
+      all.onerror = () => reject(all.error);
+    });
+  }, table);
 }
 
 /** A second IMAP client, to see what really happened on the server. */
@@ -213,6 +222,8 @@ test('the layout, pane sizes and list mode are remembered', async ({ page }) => 
   await page.getByRole('button', { name: 'View', exact: true }).click();
   await page.getByLabel('Reading pane position').selectOption('stacked');
   await expect(page.getByRole('separator', { name: 'Resize the message list' })).toHaveAttribute('aria-orientation', 'horizontal');
+  // The pane shows the change at once; the store's write lands a moment later, and only that survives a reload.
+  await expect.poll(async () => JSON.stringify(await storeRows(page, 'settings'))).toContain('"arrangement":"stacked"');
 
   await page.reload();
   await expect(page.getByRole('separator', { name: 'Resize the folder pane' })).toHaveAttribute('aria-valuenow', String(before + 32));
