@@ -7,12 +7,15 @@ import type {
   AttachmentContent,
   BatchAck,
   ChangeOutcome,
+  DraftMessage,
+  DraftSaved,
   Folder,
   IncomingSettings,
   MessageBody,
   MessageSource,
   NewAccountInput,
   OutboxWork,
+  OutgoingLimits,
   OutgoingMessage,
   OutgoingSettings,
   PendingChange,
@@ -94,6 +97,15 @@ export interface EngineApi {
    * for the next one (Undo delay, Send later). Resolves when this round is over; how each message went is in the store.
    */
   sendOutbox(accountId: string): Promise<void>;
+  /**
+   * Files a draft in the account's Drafts folder (flagged \Draft and \Seen), replacing the copies earlier saves of
+   * the same draft left there, only once the new copy is in. Resolves with folder null when there is no Drafts folder.
+   */
+  saveDraft(accountId: string, draft: DraftMessage): Promise<DraftSaved>;
+  /** Removes a draft's copies from the Drafts folder (it was sent or thrown away); nothing to do is not an error. */
+  discardDraft(accountId: string, messageId: string): Promise<void>;
+  /** The submission server's limits (EHLO SIZE), asked once per connection settings and remembered. */
+  outgoingLimits(accountId: string): Promise<OutgoingLimits>;
   /** Opens an http(s) link outside Heron after validation; anything else is refused. */
   openExternal(url: string): Promise<void>;
 }

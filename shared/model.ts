@@ -281,6 +281,26 @@ export interface OutgoingMessage {
   attempts: number;
 }
 
+/**
+ * A draft as the engine files it in the account's Drafts folder. Its Message-ID stays the same for the draft's
+ * whole life, so each save replaces the copy the previous save left there.
+ */
+export interface DraftMessage extends Omit<OutgoingMessage, 'id' | 'attempts'> {
+  /** The Date header: when the draft was last edited. */
+  date: number;
+}
+
+/** Where a draft was filed: the Drafts folder's path, or null when the account has none on a server (POP3, or no Drafts folder). */
+export interface DraftSaved {
+  folder: string | null;
+}
+
+/** What the submission server says it will take. */
+export interface OutgoingLimits {
+  /** The EHLO SIZE limit in bytes of the whole message as sent (base64 makes attachments a third larger); null: none announced. */
+  maxMessageBytes: number | null;
+}
+
 /** A recipient the server refused at RCPT TO (or after the message when it answers per recipient). */
 export interface RecipientRejection {
   address: string;

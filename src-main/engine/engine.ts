@@ -15,6 +15,8 @@ import { checkOutgoing, pinOutgoing } from '../doctor/outgoing';
 import { fetchAttachmentContent, fetchMessageBody } from '../imap/bodies';
 import { fetchMessageSource } from '../imap/message-source';
 import { fetchHeadersInto, searchServer } from '../imap/server-search';
+import { discardDraft, saveDraft } from '../smtp/drafts';
+import { createOutgoingLimits } from '../smtp/limits';
 import { createOutbox } from '../smtp/outbox';
 import { createSyncScheduler } from './scheduler';
 import type { SecretStore } from './secrets';
@@ -72,6 +74,8 @@ export function createEngine(options: EngineOptions): Engine {
     },
   });
 
+  const limits = createOutgoingLimits((id) => secrets.get(id));
+
   /** Trusts a certificate only if the server still presents the very one whose fingerprint the person confirmed. */
   async function pinCertificate(incoming: IncomingSettings, fingerprint: string): Promise<PinnedCertificate> {
     const presented = await fetchCertificate(incoming);
@@ -116,6 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     async removeAccount(accountId) {
       await registry.get(accountId);
       await Promise.all([scheduler.forget(accountId), outbox.forget(accountId)]);
+      limits.forget(accountId);
       await registry.remove(accountId);
       await secrets.delete(accountId);
       await announceAccounts();
@@ -142,6 +147,8 @@ export function createEngine(options: EngineOptions): Engine {
       // The outbox's pooled connection may use the old outgoing server or password; messages held for them may go now.
       await outbox.forget(accountId);
       outbox.sendNow(record).catch(() => undefined);
+      // Asked of the settings as they were: a new server, or a new limit on the same one, is asked again.
+      limits.forget(accountId);
       await announceAccounts();
       scheduler.syncSoon(accountId);
       return toSummary(record, storage);
@@ -205,6 +212,24 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async sendOutbox(accountId) {
       await outbox.sendNow(await registry.get(accountId));
+    },
+    async saveDraft(accountId, draft) {
+      const account = await registry.get(accountId);
+      // POP3 has no folders on the server: its drafts stay in the store.
+      if (account.incoming.protocol !== 'imap') return { folder: null };
+      const saved = await saveDraft(scheduler.sessionFor(account), draft);
+      // So the store shows the new copy in Drafts, and not the one it replaced; failures reach account-state.
+      if (saved.folder) scheduler.syncFolderNow(account, saved.folder).catch(() => undefined);
+      return saved;
+    },
+    async discardDraft(accountId, messageId) {
+      const account = await registry.get(accountId);
+      if (account.incoming.protocol !== 'imap') return;
+      const folder = await discardDraft(scheduler.sessionFor(account), messageId);
+      if (folder) scheduler.syncFolderNow(account, folder).catch(() => undefined);
+    },
+    async outgoingLimits(accountId) {
+      return limits.of(await registry.get(accountId));
     },
     async openExternal(url) {
       if (!options.openExternal) throw new HeronError('unsupported', 'In browser mode, links open in a new tab of your browser.');

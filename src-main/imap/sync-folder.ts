@@ -42,7 +42,9 @@ function stateOf(mailbox: MailboxObject): MailboxState {
  */
 function inFolder<T>(ctx: FolderSyncContext, path: string, work: (client: ImapFlow, state: MailboxState) => Promise<T>, fresh = false): Promise<T> {
   return ctx.session.withClient(async (client) => {
-    if (fresh && client.mailbox && (client.mailbox as MailboxObject).path === path) await client.mailboxClose();
+    // Selected again with EXAMINE, never CLOSEd: a CLOSE of a folder another job selected read-write (a replayed
+    // change, a draft save) would expunge every message marked \Deleted there, other clients' included (RFC 3501 §6.4.2).
+    if (fresh && client.mailbox && (client.mailbox as MailboxObject).path === path) await client.mailboxOpen(path, { readOnly: true });
     const lock = await client.getMailboxLock(path, { readOnly: true });
     try {
       return await work(client, stateOf(client.mailbox as MailboxObject));

@@ -11,9 +11,10 @@
 //   from the row id; attachments as base64 in the row, fine for attachments of a few MiB), so a retry sends the
 //   same bytes and the Sent copy matches.
 // - Accepted: recorded in the store ('sent', accepted and refused recipients, the server's reply) before anything
-//   else; then APPENDed to Sent (not again if a copy with that Message-ID is there), and only then 'filed' clears
-//   the row. A crash between acceptance and filing files it in a later round and never sends it again. Default
-//   durability is enough: a lost write leaves the row 'sending', which the next round turns into 'unconfirmed'.
+//   else; then APPENDed to Sent (not again if a copy with that Message-ID is there; not at all where the server files
+//   it itself, see server-files-sent.ts), and only then 'filed' clears the row. A crash between acceptance and
+//   filing files it in a later round and never sends it again. Default durability is enough: a lost write leaves
+//   the row 'sending', which the next round turns into 'unconfirmed'.
 // - Not accepted: a 4xx, a timeout, or a connection that broke before the final dot → 'retry' with backoff. A 5xx,
 //   a refused login, an untrusted certificate, STARTTLS refused → 'failed' with the server's words, per recipient.
 //   A connection that broke after the final dot was handed over, before the reply → 'unconfirmed': the server may
@@ -35,6 +36,7 @@ import { isRetryable } from '../imap/replay-changes';
 import { buildMessage, envelopeOf } from './build-message';
 import { appendOnce, sentFolderOf } from './file-sent';
 import { acceptedOutcome, failedOutcome, type Outcome } from './send-outcome';
+import { serverFilesSent } from './server-files-sent';
 import { createSmtpSender, type SmtpSender } from './transport';
 
 /** setTimeout's limit (about 24.8 days); a later Send later time is simply looked at again then. */
@@ -141,7 +143,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       try {
         const path = await sentFolder();
         if (path) {
-          await appendOnce(deps.imapSession(account), path, await buildMessage(message, 'sent'), message.messageId, new Date(message.date));
+          // Gmail and Microsoft 365 already put the message there when they accepted it: Heron's copy would be a second one.
+          if (!serverFilesSent(account.incoming, account.outgoing)) {
+            await appendOnce(deps.imapSession(account), path, await buildMessage(message, 'sent'), message.messageId, new Date(message.date));
+          }
           filedIn.add(path);
         }
         filed = { kind: 'filed', sentFolder: path, error: null };

@@ -10,6 +10,12 @@ import { fixFor } from '../features/accounts/error-fix';
 import { commandFor, isControl, isEditable } from '../features/actions/keyboard';
 import { ShortcutHelp } from '../features/actions/ShortcutHelp';
 import { Toolbar } from '../features/actions/Toolbar';
+import { Composer } from '../features/compose/Composer';
+import { createDraft, editServerDraft, type MessageRef } from '../features/compose/compose-start';
+import { LocalMail } from '../features/compose/LocalMail';
+import { OutboxPanel } from '../features/compose/OutboxPanel';
+import type { ComposeKind } from '../features/compose/reply';
+import { SendNotice, type SentMessage } from '../features/compose/SendNotice';
 import { AccountFolders } from '../features/folders/AccountFolders';
 import { type FolderSelection } from '../features/folders/FolderPane';
 import { Icon } from '../features/layout/icons';
@@ -20,6 +26,7 @@ import { MessageList } from '../features/list/MessageList';
 import type { HeronDb } from '../store/db';
 import type { SortOrder } from '../store/list-queries';
 import { foldersOf } from '../store/queries';
+import { openDrafts } from '../store/drafts';
 import { dismissDroppedChange, droppedChangesOf } from '../store/pending-changes';
 import { isUnreachable } from './connection';
 import { Notices, type ShownError } from './Notices';
@@ -106,6 +113,20 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
     [engine],
   );
   const [helpOpen, setHelpOpen] = useState(false);
+  const [composing, setComposing] = useState<string | null>(null);
+  const [outboxOpen, setOutboxOpen] = useState(false);
+  const [sent, setSent] = useState<SentMessage | null>(null);
+  const dismissSent = useCallback(() => setSent(null), []);
+  // A draft that was open when Heron last stopped (a reload, a crash) opens again.
+  useEffect(() => {
+    openDrafts(db).then(
+      (open) => {
+        const last = open[open.length - 1];
+        if (last) setComposing((current) => current ?? last.id);
+      },
+      () => undefined,
+    );
+  }, [db]);
   const online = useNavigatorOnline();
   // Dates say "today" by the clock; a minute is fine enough for the list.
   const [now, setNow] = useState(() => Date.now());
@@ -161,6 +182,27 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
     onError: showListError,
   });
 
+  const compose = useCallback(
+    (kind: ComposeKind, ref: MessageRef | null) => {
+      createDraft(db, engine, accounts, kind, ref, selection?.accountId ?? null).then(
+        (draft) => setComposing(draft.id),
+        (error: unknown) => showError(toErrorData(error), ref?.accountId),
+      );
+    },
+    [db, engine, accounts, selection?.accountId, showError],
+  );
+  const editDraft = useCallback(
+    (ref: MessageRef) => {
+      const account = accounts.find((a) => a.id === ref.accountId);
+      if (!account) return;
+      editServerDraft(db, engine, account, ref).then(
+        (draft) => setComposing(draft.id),
+        (error: unknown) => showError(toErrorData(error), ref.accountId),
+      );
+    },
+    [db, engine, accounts, showError],
+  );
+
   // A search hit opens its folder too, so the list shows where the message lives.
   const openHit = (hit: { accountId: string; folderPath: string; uid: number }) => {
     void Promise.all([db.folders.get([hit.accountId, hit.folderPath]), db.messages.get([hit.accountId, hit.folderPath, hit.uid])]).then(([folder, header]) => {
@@ -180,8 +222,10 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
 
   // Shortcuts listen on the window so they work wherever focus is, except where keys type text or a dialog is open.
   const runRef = useRef(mail.run);
+  const composeRef = useRef(compose);
   useLayoutEffect(() => {
     runRef.current = mail.run;
+    composeRef.current = compose;
   });
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -195,7 +239,7 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
       });
       if (!command) return;
       event.preventDefault();
-      runRef.current(command, { openHelp: () => setHelpOpen(true) });
+      runRef.current(command, { openHelp: () => setHelpOpen(true), compose: (kind, message) => composeRef.current(kind, message) });
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
@@ -228,6 +272,10 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
       />
       <div className="panes">
         <nav className="sidebar" aria-label="Accounts and folders">
+          <button type="button" className="primary new-message" onClick={() => compose('new', null)}>
+            New message
+          </button>
+          <LocalMail db={db} openDraftId={composing} onOpenOutbox={() => setOutboxOpen(true)} onOpenDraft={setComposing} />
           {accounts.map((account) => {
             const status = statuses[account.id];
             // A password not kept after a restart: the summary says so even before the engine's state arrives.
@@ -327,11 +375,59 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
           ) : (
             <Splitter label="Resize the message list" pane="listHeight" orientation="horizontal" value={layout.listHeight} onResize={(v) => setDraftLayout({ ...layout, listHeight: v })} onCommit={(v) => commitLayout({ ...layout, listHeight: v })} />
           )}
-          <ReaderPane db={db} engine={engine} info={info} accounts={accounts} opened={mail.opened} selectedCount={mail.selection.keys.length} conversations={listMode === 'conversations'} />
+          <ReaderPane
+            db={db}
+            engine={engine}
+            info={info}
+            accounts={accounts}
+            opened={mail.opened}
+            selectedCount={mail.selection.keys.length}
+            conversations={listMode === 'conversations'}
+            onCompose={compose}
+            onEditDraft={editDraft}
+          />
         </main>
       </div>
       <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
-      {settingsAccount && <AccountSettings key={settingsAccount.id} engine={engine} info={info} account={settingsAccount} reason={settingsFor?.reason} onClose={() => setSettingsFor(null)} />}
+      {composing && (
+        <Composer
+          key={composing}
+          db={db}
+          engine={engine}
+          accounts={accounts}
+          draftId={composing}
+          onClose={() => setComposing(null)}
+          onSent={(row, draft) => {
+            setComposing(null);
+            setSent({ row, draft });
+          }}
+        />
+      )}
+      {outboxOpen && (
+        <OutboxPanel
+          db={db}
+          engine={engine}
+          onOpenDraft={(id) => {
+            setOutboxOpen(false);
+            setComposing(id);
+          }}
+          onClose={() => setOutboxOpen(false)}
+        />
+      )}
+      {sent && (
+        <SendNotice
+          key={sent.row.id}
+          db={db}
+          sent={sent}
+          onUndone={(id) => {
+            setSent(null);
+            setComposing(id);
+          }}
+          onOpenOutbox={() => setOutboxOpen(true)}
+          onDismiss={dismissSent}
+        />
+      )}
+      {settingsAccount && <AccountSettings key={settingsAccount.id} db={db} engine={engine} info={info} account={settingsAccount} reason={settingsFor?.reason} onClose={() => setSettingsFor(null)} />}
     </div>
   );
 }

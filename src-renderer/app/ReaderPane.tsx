@@ -3,6 +3,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { AppInfo, EngineApi } from '../../shared/contract';
 import type { AccountSummary } from '../../shared/model';
+import type { MessageRef } from '../features/compose/compose-start';
+import type { ComposeKind } from '../features/compose/reply';
 import { Conversation } from '../features/reader/Conversation';
 import { Reader } from '../features/reader/Reader';
 import type { HeronDb } from '../store/db';
@@ -18,9 +20,11 @@ interface Props {
   selectedCount: number;
   /** The list groups conversations: a message with others in its thread opens with them (from every folder). */
   conversations: boolean;
+  onCompose: (kind: ComposeKind, message: MessageRef) => void;
+  onEditDraft: (message: MessageRef) => void;
 }
 
-export function ReaderPane({ db, engine, info, accounts, opened, selectedCount, conversations }: Props) {
+export function ReaderPane({ db, engine, info, accounts, opened, selectedCount, conversations, onCompose, onEditDraft }: Props) {
   const account = opened ? accounts.find((a) => a.id === opened.accountId) : undefined;
   const thread = useLiveQuery(
     async () => (conversations && opened ? ((await getThread(db, opened.accountId, opened.threadId)) ?? null) : null),
@@ -35,9 +39,9 @@ export function ReaderPane({ db, engine, info, accounts, opened, selectedCount, 
       </div>
     );
   } else if (opened && account && thread && thread.messageCount > 1) {
-    content = <Conversation key={`${opened.accountId}/${opened.threadId}`} db={db} engine={engine} info={info} account={account} threadId={opened.threadId} chosen={opened} />;
+    content = <Conversation key={`${opened.accountId}/${opened.threadId}`} db={db} engine={engine} info={info} account={account} threadId={opened.threadId} chosen={opened} onCompose={onCompose} onEditDraft={onEditDraft} />;
   } else if (opened && account) {
-    content = <Reader key={`${opened.accountId}/${opened.folderPath}/${opened.uid}`} db={db} engine={engine} info={info} account={account} folderPath={opened.folderPath} uid={opened.uid} />;
+    content = <Reader key={`${opened.accountId}/${opened.folderPath}/${opened.uid}`} db={db} engine={engine} info={info} account={account} folderPath={opened.folderPath} uid={opened.uid} onCompose={onCompose} onEditDraft={onEditDraft} />;
   } else {
     content = (
       <div className="reader-empty">

@@ -5,6 +5,7 @@ import type { EngineApi } from '../../shared/contract';
 import { toErrorData, type HeronErrorData } from '../../shared/errors';
 import type { Folder, LocalChange, MessageHeader } from '../../shared/model';
 import type { Command } from '../features/actions/keyboard';
+import type { ComposeKind } from '../features/compose/reply';
 import { markRead, markUnread, runChange, toggleFlag } from '../features/actions/run-change';
 import type { ToolbarState } from '../features/actions/Toolbar';
 import type { FolderDropTarget, FolderSelection } from '../features/folders/FolderPane';
@@ -190,7 +191,7 @@ export function useMailList({ db, engine, folder, folders, mode, order, markRead
     if (opened && row) openRow(row);
   };
 
-  const run = (command: Command, helpers: { openHelp: () => void }): void => {
+  const run = (command: Command, helpers: { openHelp: () => void; compose: (kind: ComposeKind, message: OpenedMessage | null) => void }): void => {
     const cursor = selection.cursor;
     switch (command) {
       case 'next':
@@ -233,6 +234,14 @@ export function useMailList({ db, engine, folder, folders, mode, order, markRead
         return;
       case 'focus-search':
         document.getElementById('search')?.focus();
+        return;
+      case 'compose':
+        return helpers.compose('new', null);
+      case 'reply':
+      case 'reply-all':
+      case 'forward':
+        // About the message open in the reader; with none open there is nothing to answer.
+        if (opened) helpers.compose(command, opened);
         return;
       case 'help':
         return helpers.openHelp();

@@ -45,13 +45,13 @@ export function mailboxMoved(before: IncomingSettings, after: IncomingSettings):
  * An account that left the list (removed, perhaps while no tab was open) takes all its cached mail with it.
  * An account whose mailbox moved (mailboxMoved, perhaps while no tab was open) loses its copy of the server
  * (folders, messages, cursors, queued changes for UIDs that now name other messages) and keeps what was only
- * ever local: drafts and the outbox.
+ * ever local: drafts, the outbox, and the contacts (addresses the person knows, not a copy of the server).
  */
 export async function putAccounts(db: HeronDb, summaries: readonly AccountSummary[]): Promise<void> {
   const rows = summaries.map(toAccountSummary);
   const kept = new Set(rows.map((r) => r.id));
   const serverCopy = [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.threadLinks, db.syncCursors, db.searchTerms, db.pendingChanges, db.droppedChanges];
-  const perAccount = [...serverCopy, db.outbox, db.drafts];
+  const perAccount = [...serverCopy, db.outbox, db.drafts, db.contacts];
   try {
     await db.transaction('rw', [db.accounts, ...perAccount], async () => {
       const before = new Map((await db.accounts.toArray()).map((a) => [a.id, a]));

@@ -1,8 +1,9 @@
-// Applies one engine sync batch in one read-write transaction (folders, messages, threads, cursor) and acknowledges it only after commit.
+// Applies one engine sync batch in one read-write transaction (folders, messages, threads, contacts, cursor) and acknowledges it only after commit.
 
 import type { BatchAck, MessageHeader, SyncBatch } from '../../shared/model';
 import { HeronError } from '../../shared/errors';
 import { touchesMessages, validateBatch } from './batch-validation';
+import { ContactTally, SEEN_SCORE } from './contacts';
 import type { HeronDb, MessageKey } from './db';
 import { dropFolderMessages, FolderTally, removeFolder, upsertFolders } from './folder-rows';
 import { overlayPendingChanges, withFlags } from './pending-overlay';
@@ -126,8 +127,19 @@ async function overlayPending(db: HeronDb, batch: SyncBatch, path: string, chang
   for (const [uid, row] of replaced) changes.set(null, row, path, uid);
 }
 
-/** Writes the recorded rows and returns how many message rows the batch itself wrote or deleted. */
-async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges, tally: ThreadTally, counts: FolderTally): Promise<number> {
+/**
+ * Writes the recorded rows and returns how many message rows the batch itself wrote or deleted. Only a message the
+ * store did not hold counts toward its addresses' contacts: a re-sent header or a flag change is the same message.
+ */
+async function writeChanges(
+  db: HeronDb,
+  batch: SyncBatch,
+  path: string,
+  changes: RowChanges,
+  tally: ThreadTally,
+  counts: FolderTally,
+  contacts: ContactTally,
+): Promise<number> {
   const puts: MessageHeader[] = [];
   const deletes: MessageKey[] = [];
   const terms = new TermChanges();
@@ -137,6 +149,7 @@ async function writeChanges(db: HeronDb, batch: SyncBatch, path: string, changes
     else if (before) deletes.push([before.accountId, before.folderPath, before.uid]);
     else continue;
     if (fromBatch) counted += 1;
+    if (after && !before) contacts.add(after.accountId, [...after.from, ...after.to, ...after.cc], after.date, SEEN_SCORE);
     tally.change(before, after);
     counts.change(before, after);
     terms.change(before, after);
@@ -176,7 +189,18 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
   try {
     committed = await conn.transaction(
       'rw',
-      [conn.folders, conn.messages, conn.bodies, conn.attachments, conn.threads, conn.threadLinks, conn.syncCursors, conn.pendingChanges, conn.searchTerms],
+      [
+        conn.folders,
+        conn.messages,
+        conn.bodies,
+        conn.attachments,
+        conn.threads,
+        conn.threadLinks,
+        conn.syncCursors,
+        conn.pendingChanges,
+        conn.searchTerms,
+        conn.contacts,
+      ],
       async (tx): Promise<Committed> => {
         // Read from the live IDBTransaction, not from our own option, so the ack reports what IndexedDB was asked for.
         const observed = tx.idbtrans.durability ?? conn.durability;
@@ -204,8 +228,9 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
         await overlayPending(conn, batch, path, changes);
         const counts = new FolderTally(accountId);
         if (touchesMessages(batch)) counts.touch(path);
-        const messages = await writeChanges(conn, batch, path, changes, tally, counts);
-        await Promise.all([tally.write(conn), counts.write(conn)]);
+        const contacts = new ContactTally();
+        const messages = await writeChanges(conn, batch, path, changes, tally, counts, contacts);
+        await Promise.all([tally.write(conn), counts.write(conn), contacts.write(conn.contacts)]);
         // Last and in the same transaction: a crash before commit leaves neither the data nor the cursor.
         if (batch.cursor) await conn.syncCursors.put(batch.cursor);
         return { messages, durability: observed === 'strict' ? 'strict' : 'default' };

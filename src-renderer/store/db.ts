@@ -2,7 +2,7 @@
 
 import { Dexie, type DexieOptions, type Table } from 'dexie';
 import type { AccountSummary, SyncCursor } from '../../shared/model';
-import type { AttachmentRow, BodyRow, DraftRow, DroppedChangeRow, FolderRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
+import type { AttachmentRow, BodyRow, ContactRow, DraftRow, DroppedChangeRow, FolderRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
 import { declareSchema } from './schema';
 
 export type FolderKey = [accountId: string, path: string];
@@ -12,6 +12,7 @@ export type ThreadKey = [accountId: string, threadId: string];
 export type CursorKey = [accountId: string, folderPath: string];
 export type ThreadLinkKey = [accountId: string, messageId: string];
 export type SearchTermKey = [accountId: string, folderPath: string, word: string, seg: number];
+export type ContactKey = [accountId: string, key: string];
 
 export type Durability = 'default' | 'strict' | 'relaxed';
 
@@ -45,6 +46,7 @@ export class HeronDb extends Dexie {
   declare readonly pendingChanges: Table<PendingChangeRow, string>;
   declare readonly searchTerms: Table<SearchTermRow, SearchTermKey>;
   declare readonly droppedChanges: Table<DroppedChangeRow, string>;
+  declare readonly contacts: Table<ContactRow, ContactKey>;
 
   readonly durability: Durability;
   private readonly connectOptions: HeronDbOptions;

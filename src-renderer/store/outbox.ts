@@ -3,6 +3,7 @@
 import { Dexie } from 'dexie';
 import { HeronError, type HeronErrorData } from '../../shared/errors';
 import type { Address, OutboxWork, OutgoingMessage, SendReport } from '../../shared/model';
+import { ContactTally, SENDABLE_ADDRESS, SENT_SCORE } from './contacts';
 import type { HeronDb } from './db';
 import { queueChange } from './pending-changes';
 import type { OutboxRow, OutboxState } from './rows';
@@ -29,15 +30,14 @@ function refuse(reason: string): never {
   throw new HeronError('invalid-input', undefined, { operation: 'queue-outgoing', reason });
 }
 
-const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function validate(input: OutgoingInput): void {
   if (!input.accountId) refuse('A message needs an account to send it from.');
-  if (!ADDRESS.test(input.from.address)) refuse('The sender address is not valid.');
+  if (!SENDABLE_ADDRESS.test(input.from.address)) refuse('The sender address is not valid.');
   const recipients = [...input.to, ...input.cc, ...input.bcc];
   if (recipients.length === 0) refuse('A message needs at least one recipient.');
-  const bad = recipients.find((r) => !ADDRESS.test(r.address));
+  const bad = recipients.find((r) => !SENDABLE_ADDRESS.test(r.address));
   if (bad) refuse(`"${bad.address}" is not a valid address.`);
   if (input.attachments.some((a) => !a.filename || !BASE64.test(a.base64))) refuse('An attachment has no name or unreadable content.');
   if (input.sendAt !== undefined && !Number.isFinite(input.sendAt)) refuse('The time to send is not valid.');
@@ -54,7 +54,10 @@ function toOutgoing(row: OutboxRow, date: number): OutgoingMessage {
   return { id, accountId, messageId, from, to, cc, bcc, subject, text, html, inReplyTo, references, attachments, date, attempts };
 }
 
-/** Puts a message in the outbox; the caller then asks the engine to send the account's outbox (it wakes at sendAt). */
+/**
+ * Puts a message in the outbox; the caller then asks the engine to send the account's outbox (it wakes at sendAt).
+ * Its recipients rise in the address suggestions in the same transaction.
+ */
 export async function queueOutgoing(db: HeronDb, input: OutgoingInput, now = Date.now()): Promise<OutboxRow> {
   validate(input);
   const { sendAt, ...message } = input;
@@ -75,12 +78,14 @@ export async function queueOutgoing(db: HeronDb, input: OutgoingInput, now = Dat
     filedAt: null,
     sentFolder: null,
   };
+  const contacts = new ContactTally();
+  contacts.add(input.accountId, [...input.to, ...input.cc, ...input.bcc], now, SENT_SCORE);
   try {
-    return await db.transaction('rw', db.outbox, async () => {
+    return await db.transaction('rw', [db.outbox, db.contacts], async () => {
       // Strictly increasing per account, so messages go in the order they were sent even within one millisecond.
       const rows = await db.outbox.where('[accountId+state]').between([input.accountId, Dexie.minKey], [input.accountId, Dexie.maxKey]).toArray();
       row.createdAt = Math.max(now, ...rows.map((r) => r.createdAt + 1));
-      await db.outbox.add(row);
+      await Promise.all([db.outbox.add(row), contacts.write(db.contacts)]);
       return row;
     });
   } catch (error) {

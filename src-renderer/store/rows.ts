@@ -1,6 +1,6 @@
-// Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, settings, pending and dropped changes).
+// Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, contacts, settings, pending and dropped changes).
 
-import type { Address, AttachmentMeta, Flag, Folder, MessageBody, MessageHeader, OutgoingMessage, PendingChange, RecipientRejection } from '../../shared/model';
+import type { Address, AttachmentMeta, Flag, Folder, MessageBody, MessageHeader, OutgoingAttachment, OutgoingMessage, PendingChange, RecipientRejection } from '../../shared/model';
 import type { HeronErrorData } from '../../shared/errors';
 
 /**
@@ -116,20 +116,59 @@ export interface OutboxRow extends Omit<OutgoingMessage, 'date'> {
   sentFolder: string | null;
 }
 
-/** A message being written; saved as it is typed so nothing is lost. */
+/**
+ * A message being written; saved as it is typed so nothing is lost, and reopened after a reload or a crash while
+ * `open`. The drafts table exists since version 1 but no build wrote a row before these fields, so they need no upgrade.
+ */
 export interface DraftRow {
   id: string;
   accountId: string;
+  /** `<uuid@domain>`, the same for every copy filed in the server's Drafts folder, so a save replaces the last one. */
+  messageId: string;
+  from: Address;
   to: Address[];
   cc: Address[];
   bcc: Address[];
   subject: string;
+  /** rich: `html` is the edited document and `text` its plain version; plain: `text` only and `html` null. */
+  format: 'rich' | 'plain';
   text: string;
   html: string | null;
   inReplyTo: string | null;
   references: string[];
+  attachments: OutgoingAttachment[];
+  /** A composer shows it now; such drafts open again when Heron starts. */
+  open: boolean;
   createdAt: number;
+  /** When the person last changed it; the server copy is out of date while serverSavedAt is older. */
   updatedAt: number;
+  /** The updatedAt of the version last filed in the server's Drafts folder; null: never filed. */
+  serverSavedAt: number | null;
+  /** Where that copy is: the Drafts folder's path; null when there is none (POP3, or no Drafts folder). */
+  serverFolder: string | null;
+}
+
+/**
+ * An address the person has seen in one account's mail or written to, for the composer's suggestions. Kept by the
+ * store as mail arrives and is sent (contacts.ts), never by the server: it survives a mailbox move.
+ */
+export interface ContactRow {
+  accountId: string;
+  /** The address in lower case: one row however the address is spelled. */
+  key: string;
+  /** The newest non-empty display name seen with it; '' while none was. */
+  name: string;
+  /** The address as last seen. */
+  address: string;
+  /** +1 for every stored message naming it in From, To or Cc; +5 for every message the person sends to it. */
+  score: number;
+  /** The newest date of those messages. */
+  lastSeen: number;
+  /**
+   * Folded words of the name and of the address (the whole address, its local part, the local part's pieces between
+   * . _ - +, the domain), indexed multi-entry so a typed prefix of any of them is one index range.
+   */
+  words: string[];
 }
 
 /** Values a setting may hold: what survives structured clone and JSON alike. */

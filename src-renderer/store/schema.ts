@@ -3,6 +3,7 @@
 import type { Dexie, Transaction } from 'dexie';
 import { MAX_BODY_CHARS } from '../../shared/search-tokens';
 import type { SyncCursor } from '../../shared/model';
+import { ContactTally, SEEN_SCORE } from './contacts';
 import type { BodyRow, FolderRow, MessageRow } from './rows';
 import { TermChanges } from './search-index';
 import { withBodyWords, withHeaderWords } from './search-words';
@@ -121,6 +122,21 @@ const V4: SchemaVersion = {
 };
 
 /**
+ * Version 5: contacts, the addresses the composer suggests, one row per account and lower-cased address. *words is
+ * multi-entry so a typed prefix of any word of the name or the address is one index range. The upgrade counts the
+ * From, To and Cc of every stored message, as applyBatch does for new ones from now on.
+ */
+const V5: SchemaVersion = {
+  version: 5,
+  stores: { contacts: '[accountId+key], *words' },
+  upgrade: async (tx) => {
+    const contacts = new ContactTally();
+    await tx.table('messages').each((m: MessageRow) => contacts.add(m.accountId, [...m.from, ...m.to, ...m.cc], m.date, SEEN_SCORE));
+    await contacts.write(tx.table('contacts'));
+  },
+};
+
+/**
  * Every version ever released, oldest first. To change the schema, never edit a released entry: append
  * one that lists only the tables it changes (each with its full new spec) and, if old rows need new
  * fields, an upgrade, as version 3 adds searchTerms with an upgrade that fills `words` through
@@ -129,7 +145,7 @@ const V4: SchemaVersion = {
  * reaches the latest in one step, or stays at version 1 if an upgrade fails. The schema test opens a
  * version-1 store with such a version 2 to keep this recipe honest.
  */
-export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2, V3, V4];
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2, V3, V4, V5];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
 

@@ -29,6 +29,10 @@ describe('keyboard shortcuts', () => {
       [press('x'), 'toggle-select'],
       [press('v'), 'move'],
       [press('/'), 'focus-search'],
+      [press('c'), 'compose'],
+      [press('r'), 'reply'],
+      [press('a'), 'reply-all'],
+      [press('f'), 'forward'],
       [press('?', { shiftKey: true }), 'help'],
       [press('J', { shiftKey: true }), 'extend-next'],
     ];

@@ -72,6 +72,9 @@ function engineStub(): EngineApi {
     fetchSource: unused,
     replayChanges: unused,
     sendOutbox: unused,
+    saveDraft: unused,
+    discardDraft: unused,
+    outgoingLimits: unused,
     openExternal: unused,
   };
 }

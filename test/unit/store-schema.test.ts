@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { Dexie } from 'dexie';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { HeronDb } from '../../src-renderer/store/db';
+import type { MessageRow } from '../../src-renderer/store/rows';
 import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, declareSchema, type SchemaVersion } from '../../src-renderer/store/schema';
 
 const uniqueName = (): string => `heron-schema-${randomUUID()}`;
@@ -27,7 +28,7 @@ test('the schema opens with every table the design names', async () => {
   assert.equal(db.verno, LATEST_SCHEMA_VERSION);
   assert.deepEqual(
     db.tables.map((t) => t.name).sort(),
-    ['accounts', 'attachments', 'bodies', 'drafts', 'droppedChanges', 'folders', 'messages', 'outbox', 'pendingChanges', 'searchTerms', 'settings', 'syncCursors', 'threadLinks', 'threads'],
+    ['accounts', 'attachments', 'bodies', 'contacts', 'drafts', 'droppedChanges', 'folders', 'messages', 'outbox', 'pendingChanges', 'searchTerms', 'settings', 'syncCursors', 'threadLinks', 'threads'],
   );
   db.close();
 });
@@ -56,6 +57,8 @@ test('primary keys and indexes exist in IndexedDB as designed', async () => {
     // Search: a word, a word prefix and a whole folder are each one range of the key.
     searchTerms: { keyPath: ['accountId', 'folderPath', 'word', 'seg'], indexes: [] },
     droppedChanges: { keyPath: 'id', indexes: [] },
+    // Suggestions: a typed prefix of any word of a contact is one range of the multi-entry index.
+    contacts: { keyPath: ['accountId', 'key'], indexes: ['words'] },
   };
   for (const [table, want] of Object.entries(expected)) {
     const got = describeStore(db, table);
@@ -64,6 +67,7 @@ test('primary keys and indexes exist in IndexedDB as designed', async () => {
   }
   const messages = describeStore(db, 'messages');
   assert.deepEqual(messages.indexes['[accountId+folderPath+date]']?.keyPath, ['accountId', 'folderPath', 'date']);
+  assert.deepEqual(describeStore(db, 'contacts').indexes.words, { keyPath: 'words', multiEntry: true });
   // Dexie's own view agrees (it drives query planning).
   assert.deepEqual(
     db.messages.schema.indexes.map((i) => i.name).sort(),
@@ -79,16 +83,23 @@ test('a later version declared the documented way upgrades a version-1 store and
   await v1.drafts.put({
     id: 'd1',
     accountId: 'a1',
+    messageId: '<d1@example.test>',
+    from: { name: '', address: 'me@example.test' },
     to: [],
     cc: [],
     bcc: [],
     subject: 'Hello there',
+    format: 'plain',
     text: 'Hi',
     html: null,
     inReplyTo: null,
     references: [],
+    attachments: [],
+    open: true,
     createdAt: 1,
     updatedAt: 2,
+    serverSavedAt: null,
+    serverFolder: null,
   });
   v1.close();
 
@@ -111,4 +122,37 @@ test('a later version declared the documented way upgrades a version-1 store and
   assert.deepEqual(await upgraded.table('drafts').where('subjectWords').equals('there').primaryKeys(), ['d1']);
   assert.deepEqual(await upgraded.table('settings').get('theme'), { key: 'theme', value: 'dark' });
   upgraded.close();
+});
+
+test('version 5 fills contacts from the messages a version-4 store already holds', async () => {
+  const name = uniqueName();
+  const v4 = new Dexie(name, { indexedDB, IDBKeyRange });
+  declareSchema(v4, SCHEMA_HISTORY.filter((entry) => entry.version <= 4));
+  await v4.open();
+  const message = (accountId: string, uid: number, over: Partial<MessageRow>): MessageRow => ({
+    accountId, folderPath: 'INBOX', uid, date: uid * 1000, subject: 'Hi', from: [], to: [], cc: [], messageId: null, inReplyTo: null, references: [],
+    flags: [], unread: 0, flagged: 0, size: 1, hasAttachments: false, preview: '', threadId: `t${uid}`, ...over,
+  });
+  const ann = (name: string) => ({ name, address: 'Ann@Example.test' });
+  await v4.table('messages').bulkPut([
+    message('a1', 1, { from: [ann('Ann')], to: [{ name: '', address: 'me@example.test' }], cc: [ann('')] }),
+    message('a1', 2, { from: [{ name: '', address: 'bob@example.test' }], to: [ann('Ann Lee')] }),
+    message('a2', 3, { from: [ann('')] }),
+  ]);
+  v4.close();
+
+  const db = new HeronDb(name, { indexedDB, IDBKeyRange });
+  await db.open();
+  const rows = await db.contacts.toArray();
+  assert.deepEqual(
+    rows.map((c) => [c.accountId, c.key, c.name, c.score, c.lastSeen]),
+    [
+      ['a1', 'ann@example.test', 'Ann Lee', 2, 2000],
+      ['a1', 'bob@example.test', '', 1, 2000],
+      ['a1', 'me@example.test', '', 1, 1000],
+      ['a2', 'ann@example.test', '', 1, 3000],
+    ],
+  );
+  assert.deepEqual(await db.contacts.where('words').startsWith('lee').primaryKeys(), [['a1', 'ann@example.test']]);
+  db.close();
 });

@@ -265,7 +265,7 @@ describe('schema version 4', () => {
 
     const db = openDb(name);
     await db.open();
-    assert.equal(db.verno, 4);
+    assert.equal(db.verno, LATEST_SCHEMA_VERSION);
     assert.deepEqual(db.messages.schema.indexes.map((index) => index.name).sort(), ['[accountId+folderPath+date]', '[accountId+threadId]']);
     assert.deepEqual(await uidsOf(db, { text: 'invoice' }), [20_000, 3]);
     const invoiceRows = await db.searchTerms.where('[accountId+folderPath+word+seg]').between(['a1', 'INBOX', 'invoice', 0], ['a1', 'INBOX', 'invoice', Infinity]).toArray();

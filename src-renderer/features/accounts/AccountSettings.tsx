@@ -1,9 +1,10 @@
-// The account settings dialog: name, days kept offline, the password, the servers (with the doctor, and changing them), the sending domain and removing the account.
+// The account settings dialog: name, days kept offline, the password, the addresses it sends from (with signatures), the servers (with the doctor, and changing them), the sending domain and removing the account.
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo, EngineApi } from '../../../shared/contract';
 import { HeronError, toHeronError, type HeronErrorData } from '../../../shared/errors';
 import type { AccountSummary } from '../../../shared/model';
+import type { HeronDb } from '../../store/db';
 import { Icon } from '../layout/icons';
 import { ConnectionDoctor } from '../setup/ConnectionDoctor';
 import { DomainHealthCheck } from '../setup/DomainHealthCheck';
@@ -12,9 +13,11 @@ import { ChangeServers } from './ChangeServers';
 import { accountChanges, describeServer, MAX_KEEP_DAYS, settingsButtonId, settingsForm, settingsReason } from './account-settings';
 import { ErrorNote } from './ErrorNote';
 import { fixFor } from './error-fix';
+import { IdentitiesEditor } from './IdentitiesEditor';
 import './account-settings.css';
 
 interface Props {
+  db: HeronDb;
   engine: EngineApi;
   info: AppInfo;
   account: AccountSummary;
@@ -44,7 +47,7 @@ function useSave() {
   return { busy, done, error, run };
 }
 
-export function AccountSettings({ engine, info, account, reason, onClose }: Props) {
+export function AccountSettings({ db, engine, info, account, reason, onClose }: Props) {
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const nameField = useRef<HTMLInputElement>(null);
@@ -185,6 +188,8 @@ export function AccountSettings({ engine, info, account, reason, onClose }: Prop
           </button>
         </div>
       </form>
+
+      <IdentitiesEditor db={db} account={account} />
 
       <section aria-labelledby={`${id}-servers`}>
         <h3 id={`${id}-servers`}>Servers</h3>

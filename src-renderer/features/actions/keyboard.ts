@@ -18,6 +18,10 @@ export type Command =
   | 'select-all'
   | 'move'
   | 'focus-search'
+  | 'compose'
+  | 'reply'
+  | 'reply-all'
+  | 'forward'
   | 'help';
 
 export interface KeyPress {
@@ -57,6 +61,10 @@ const LETTERS: Record<string, Command> = {
   x: 'toggle-select',
   v: 'move',
   '/': 'focus-search',
+  c: 'compose',
+  r: 'reply',
+  a: 'reply-all',
+  f: 'forward',
   '?': 'help',
 };
 
@@ -120,6 +128,10 @@ export const SHORTCUT_HELP: ReadonlyArray<{ keys: string[]; does: string }> = [
   { keys: ['s'], does: 'Flag or unflag' },
   { keys: ['Shift+u'], does: 'Mark as unread' },
   { keys: ['Shift+i'], does: 'Mark as read' },
+  { keys: ['c'], does: 'Write a new message' },
+  { keys: ['r'], does: 'Reply' },
+  { keys: ['a'], does: 'Reply to all' },
+  { keys: ['f'], does: 'Forward' },
   { keys: ['/'], does: 'Search' },
   { keys: ['?'], does: 'Show these shortcuts' },
 ];

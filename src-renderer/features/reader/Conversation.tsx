@@ -5,6 +5,8 @@ import { useState } from 'react';
 import type { AppInfo, EngineApi } from '../../../shared/contract';
 import type { AccountSummary, MessageHeader } from '../../../shared/model';
 import type { HeronDb } from '../../store/db';
+import type { MessageRef } from '../compose/compose-start';
+import type { ComposeKind } from '../compose/reply';
 import { messagesInThread } from '../../store/queries';
 import { MessageDate } from './MessageDate';
 import { Reader } from './Reader';
@@ -17,11 +19,13 @@ interface Props {
   threadId: string;
   /** The message chosen in the list: open as well as the newest, since that is the one the person asked for. */
   chosen: { folderPath: string; uid: number };
+  onCompose: (kind: ComposeKind, message: MessageRef) => void;
+  onEditDraft: (message: MessageRef) => void;
 }
 
 const keyOf = (m: Pick<MessageHeader, 'folderPath' | 'uid'>) => `${m.folderPath}\u0000${m.uid}`;
 
-export function Conversation({ db, engine, info, account, threadId, chosen }: Props) {
+export function Conversation({ db, engine, info, account, threadId, chosen, onCompose, onEditDraft }: Props) {
   const messages = useLiveQuery(() => messagesInThread(db, account.id, threadId), [db, account.id, threadId]);
   // Only the person's own choices are kept: a newly arrived newest message opens by itself.
   const [toggled, setToggled] = useState<ReadonlyMap<string, boolean>>(new Map());
@@ -47,7 +51,7 @@ export function Conversation({ db, engine, info, account, threadId, chosen }: Pr
               <span className="conversation-preview">{open ? '' : m.preview}</span>
               <MessageDate date={m.date} />
             </button>
-            {open && <Reader db={db} engine={engine} info={info} account={account} folderPath={m.folderPath} uid={m.uid} />}
+            {open && <Reader db={db} engine={engine} info={info} account={account} folderPath={m.folderPath} uid={m.uid} onCompose={onCompose} onEditDraft={onEditDraft} />}
           </div>
         );
       })}

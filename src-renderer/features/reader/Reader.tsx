@@ -6,6 +6,8 @@ import type { AppInfo, EngineApi } from '../../../shared/contract';
 import { toHeronError, type HeronError } from '../../../shared/errors';
 import type { AccountSummary, Address, MessageBody, MessageSource } from '../../../shared/model';
 import type { HeronDb } from '../../store/db';
+import type { MessageRef } from '../compose/compose-start';
+import type { ComposeKind } from '../compose/reply';
 import { ErrorNote } from '../accounts/ErrorNote';
 import { Attachments } from './Attachments';
 import { buildFrameDocument } from './frame-document';
@@ -29,6 +31,8 @@ export interface ReaderProps {
   account: AccountSummary;
   folderPath: string;
   uid: number;
+  onCompose: (kind: ComposeKind, message: MessageRef) => void;
+  onEditDraft: (message: MessageRef) => void;
 }
 
 interface Rendered {
@@ -53,7 +57,7 @@ function render(body: MessageBody, allowRemote: boolean, links: LinkPolicy): Ren
 
 type SourceState = null | 'loading' | MessageSource | HeronError;
 
-export function Reader({ db, engine, info, account, folderPath, uid }: ReaderProps) {
+export function Reader({ db, engine, info, account, folderPath, uid, onCompose, onEditDraft }: ReaderProps) {
   const found = useLiveQuery(() => db.messages.get([account.id, folderPath, uid]).then((header) => ({ header })), [db, account.id, folderPath, uid]);
   const header = found?.header;
   const body = useMessageBody(db, engine, account.id, folderPath, uid);
@@ -87,6 +91,7 @@ export function Reader({ db, engine, info, account, folderPath, uid }: ReaderPro
     );
   }
   const subject = header ? header.subject.trim() || '(no subject)' : '';
+  const ref: MessageRef = { accountId: account.id, folderPath, uid };
   const attachments = readyBody ? readyBody.attachments.filter((a) => !(a.inline && a.contentId !== null && a.contentId in readyBody.inlineParts)) : [];
 
   return (
@@ -109,6 +114,23 @@ export function Reader({ db, engine, info, account, folderPath, uid }: ReaderPro
             <MessageDate date={header.date} />
           </p>
           <div className="reader-tools">
+            {header.flags.includes('\\Draft') ? (
+              <button type="button" onClick={() => onEditDraft(ref)}>
+                Edit draft
+              </button>
+            ) : (
+              <>
+                <button type="button" onClick={() => onCompose('reply', ref)}>
+                  Reply
+                </button>
+                <button type="button" onClick={() => onCompose('reply-all', ref)}>
+                  Reply all
+                </button>
+                <button type="button" onClick={() => onCompose('forward', ref)}>
+                  Forward
+                </button>
+              </>
+            )}
             <button type="button" onClick={viewSource} disabled={source === 'loading'}>
               View source
             </button>

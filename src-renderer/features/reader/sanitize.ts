@@ -23,20 +23,20 @@ export interface SanitizedMessage extends FrameContent {
 }
 
 /** Everything that runs, embeds, submits, fetches on its own, or changes how the document is read (security.md B4). */
-const FORBID_TAGS = [
+export const FORBID_TAGS = [
   'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'param', 'base', 'basefont', 'form', 'input', 'button',
   'textarea', 'select', 'option', 'optgroup', 'datalist', 'keygen', 'output', 'link', 'meta', 'title', 'noscript', 'template',
   'portal', 'fencedframe', 'audio', 'video', 'source', 'track', 'map', 'area', 'dialog', 'slot', 'canvas',
 ];
 
 /** referrerpolicy could send the app's address (and its token) with an image request; the rest act or submit. */
-const FORBID_ATTR = [
+export const FORBID_ATTR = [
   'srcdoc', 'formaction', 'action', 'ping', 'target', 'http-equiv', 'referrerpolicy', 'download', 'autofocus', 'tabindex', 'accesskey',
   'contenteditable', 'popover', 'popovertarget', 'popovertargetaction', 'is', 'nonce', 'integrity', 'crossorigin', 'attributionsrc', 'loading',
 ];
 
 /** URL-bearing attributes nothing in a message needs; removed wherever they survive. */
-const DROPPED_URL_ATTRS = ['cite', 'longdesc', 'lowsrc', 'dynsrc', 'poster', 'usemap', 'xlink:href', 'data', 'codebase', 'archive', 'manifest', 'profile', 'icon'];
+export const DROPPED_URL_ATTRS = ['cite', 'longdesc', 'lowsrc', 'dynsrc', 'poster', 'usemap', 'xlink:href', 'data', 'codebase', 'archive', 'manifest', 'profile', 'icon'];
 
 const BODY_ATTRIBUTES = new Set(['style', 'bgcolor', 'text', 'link', 'vlink', 'alink', 'background', 'class', 'dir', 'lang']);
 
