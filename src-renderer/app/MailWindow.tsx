@@ -423,7 +423,10 @@ export function MailWindow({ db, engine, info, accounts, statuses, onAddAccount 
             setSent(null);
             setComposing(id);
           }}
-          onOpenOutbox={() => setOutboxOpen(true)}
+          onOpenOutbox={() => {
+            setSent(null);
+            setOutboxOpen(true);
+          }}
           onDismiss={dismissSent}
         />
       )}

@@ -107,6 +107,15 @@ test('a message with an attachment and a non-ASCII subject is sent, arrives inta
   const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 256));
   await composer(page).getByLabel('Attach files').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: bytes });
   await expect(composer(page).getByRole('list', { name: 'Attachments' })).toContainText('notes.bin');
+  // A file dropped anywhere on the composer is attached too, not opened by the browser.
+  const dropped = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['Dropped in from the desktop.'], 'dropped.txt', { type: 'text/plain' }));
+    return transfer;
+  });
+  await composer(page).dispatchEvent('dragover', { dataTransfer: dropped });
+  await composer(page).dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(composer(page).getByRole('list', { name: 'Attachments' }).getByRole('listitem')).toHaveCount(2);
 
   await composer(page).getByRole('button', { name: 'Send', exact: true }).click();
   await expect(composer(page)).toHaveCount(0);
@@ -118,8 +127,9 @@ test('a message with an attachment and a non-ASCII subject is sent, arrives inta
   expect(mail.from?.value[0]?.address).toBe('alice@maillab.test');
   expect(mail.text).toContain('Hello Bob, the notes are attached. Bring the tickets.');
   expect(mail.html).toMatch(/<b>Bring the tickets\.<\/b>/);
-  expect(mail.attachments.map((a) => a.filename)).toEqual(['notes.bin']);
+  expect(mail.attachments.map((a) => a.filename)).toEqual(['notes.bin', 'dropped.txt']);
   expect(Buffer.compare(mail.attachments[0]?.content ?? Buffer.alloc(0), bytes)).toBe(0);
+  expect(mail.attachments[1]?.content.toString('utf8')).toBe('Dropped in from the desktop.');
 
   // The Sent copy carries the same Message-ID, and Heron shows it once it synced Sent.
   await expect.poll(async () => (await messagesIn('alice', 'Sent')).map((m) => m.parsed.messageId), { timeout: SERVER_TIMEOUT }).toContain(mail.messageId);
@@ -217,4 +227,24 @@ test('a draft is kept as it is typed: it survives a reload and is filed in the D
     .toEqual([['Dear Carol,\nthe first line survives.', true]]);
   await page.getByRole('region', { name: 'On this computer' }).getByRole('button', { name: 'Draft: Half-written thoughts' }).click();
   await expect(composer(page).getByLabel('Subject')).toHaveValue('Half-written thoughts');
+});
+
+test('a refused recipient is named in the outbox with the server\'s words, and the others still get the message', async ({ page }) => {
+  await addAccount(page);
+  await page.getByRole('button', { name: 'New message' }).click();
+  await addRecipient(page, 'To', 'bob@maillab.test');
+  await addRecipient(page, 'To', 'nobody@maillab.test');
+  await composer(page).getByLabel('Subject').fill('Partly delivered');
+  await composer(page).getByRole('button', { name: 'Send', exact: true }).click();
+
+  const notice = page.getByRole('status').filter({ hasText: 'Partly delivered' });
+  await expect(notice).toContainText('some recipients were refused', { timeout: SERVER_TIMEOUT });
+  await notice.getByRole('button', { name: 'Open the outbox' }).click();
+  const item = page.getByRole('dialog', { name: 'Outbox' }).getByRole('listitem', { name: 'Partly delivered' });
+  await expect(item).toContainText('Sent, but not to nobody@maillab.test', { timeout: SERVER_TIMEOUT });
+  await expect(item).toContainText(/nobody@maillab\.test: 550 5\.1\.1 .*User unknown/);
+  await expect.poll(async () => (await messagesIn('bob', 'INBOX')).map((m) => m.parsed.subject), { timeout: SERVER_TIMEOUT }).toContain('Partly delivered');
+
+  await item.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByRole('dialog', { name: 'Outbox' })).toContainText('Nothing waiting to be sent.');
 });
