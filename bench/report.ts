@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchmarkDefinition, Budget, HeronMetricRow, PeerName } from './benchmarks/types';
+import type { BenchmarkDefinition, Budget, HeronMetricRow, PeerName, RatioRow } from './benchmarks/types';
 import type { Stats } from './measure';
 import { computeRatio, metricKey, summarize } from './measure';
 import type { BenchTarget } from './target';
@@ -98,14 +98,34 @@ export function buildMetricRow(row: HeronMetricRow, samples: ReadonlyMap<string,
   };
 }
 
-/** Every row a definition makes: its Heron metric rows marked `before`, its own row, then the other metric rows. */
+/** Every row a definition makes: its Heron metric rows marked `before`, its own row, its ratio rows, then the other metric rows. */
 export function buildResults(definition: BenchmarkDefinition, samples: ReadonlyMap<string, number[]>, runs: number): BenchResult[] {
   const rows = definition.heronRows ?? [];
   const heronRan = Boolean(definition.heron) && (samples.get(HERON)?.length ?? 0) > 0;
   // Without Heron's runs the extra rows have nothing to say beyond the main row's note.
   const metricRow = (row: HeronMetricRow): BenchResult =>
     heronRan ? buildMetricRow(row, samples, runs) : { ...buildMetricRow(row, new Map(), 0), heronNote: definition.heronNote ?? 'Heron has no such capability yet' };
-  const results = [...rows.filter((row) => row.before).map(metricRow), buildResult(definition, samples, runs), ...rows.filter((row) => !row.before).map(metricRow)];
+  // The same samples judged against one more peer: only that peer's column, its ratio, its budget.
+  const ratioRow = (row: RatioRow): BenchResult =>
+    buildResult(
+      {
+        name: row.name,
+        description: row.description,
+        heron: definition.heron,
+        heronNote: definition.heronNote,
+        peers: definition.peers.filter((peer) => peer.name === row.against),
+        ratioAgainst: row.against,
+        budget: row.budget,
+      },
+      samples,
+      runs,
+    );
+  const results = [
+    ...rows.filter((row) => row.before).map(metricRow),
+    buildResult(definition, samples, runs),
+    ...(definition.ratioRows ?? []).map(ratioRow),
+    ...rows.filter((row) => !row.before).map(metricRow),
+  ];
   const failed = definition.failedChecks?.() ?? {};
   for (const result of results) {
     const checks = failed[result.name];

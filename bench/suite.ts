@@ -5,6 +5,7 @@ import { imapFullDownload } from './benchmarks/imap-full-download';
 import { imapLoginFolders } from './benchmarks/imap-login-folders';
 import { mailWindow } from './benchmarks/mail-window';
 import { searchLatency } from './benchmarks/search-latency';
+import { smtpSend } from './benchmarks/smtp-send';
 import type { BenchmarkDefinition, BenchmarkFactory } from './benchmarks/types';
 import type { MeasureOptions, NamedContender } from './measure';
 import { measureAlternating, toContender } from './measure';
@@ -17,13 +18,14 @@ export interface BenchmarkEntry {
   factory: BenchmarkFactory;
 }
 
-/** In the order they run; later issues append POP3 vs mpop and SMTP vs msmtp here. */
+/** In the order they run; a later issue appends POP3 vs mpop here. */
 export const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'imap-envelope-fetch', factory: imapEnvelopeFetch },
   { name: 'imap-login-folders', factory: imapLoginFolders },
   { name: 'imap-full-download', factory: imapFullDownload },
   { name: 'search-latency', factory: searchLatency },
   { name: 'list-first-paint', factory: mailWindow },
+  { name: 'smtp-send-200', factory: smtpSend },
 ];
 
 /**

@@ -65,6 +65,8 @@ export interface BenchTarget {
   loadSeconds: number | null;
   /** Whether benchmarks may change the folder (flags, then put back): always in the lab, by HERON_BENCH_ALLOW_WRITES=1 elsewhere. */
   allowWrites: boolean;
+  /** The running lab (its SMTP ports, users, Postfix queue) when the target is the lab; a given server is only read over IMAP. */
+  mailLab?: Lab;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -203,6 +205,7 @@ export async function openTarget(spec: TargetSpec, options: OpenTargetOptions): 
     lab: true,
     loadSeconds: Math.round(loadSeconds * 1000) / 1000,
     allowWrites: true,
+    mailLab: lab,
   };
   // Dovecot must see every file the loader wrote, or every benchmark below would compare against a wrong count.
   const seen = await folderMessageCount(target);

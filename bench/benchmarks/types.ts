@@ -3,8 +3,8 @@
 import type { Runnable } from '../measure';
 import type { BenchTarget } from '../target';
 
-/** Peers Heron is compared with; later benchmarks add mpop, msmtp and nodemailer. */
-export type PeerName = 'imapflow' | 'indexeddb-floor' | 'mbsync' | 'mpop' | 'msmtp' | 'nodemailer';
+/** Peers Heron is compared with; a later benchmark adds mpop. */
+export type PeerName = 'imapflow' | 'indexeddb-floor' | 'mbsync' | 'mpop' | 'msmtp' | 'nodemailer-pool';
 
 export interface PeerEntry {
   name: PeerName;
@@ -37,6 +37,14 @@ export interface HeronMetricRow {
   before?: boolean;
 }
 
+/** One more comparison of the same runs, as a row of its own: Heron's median over another peer's (a row has one ratio). */
+export interface RatioRow {
+  name: string;
+  description: string;
+  against: PeerName;
+  budget?: Budget;
+}
+
 /** A non-time metric of Heron's runs (bytes), reported in the JSON and the table's notes. */
 export interface HeronMetricSpec {
   metric: string;
@@ -58,6 +66,8 @@ export interface BenchmarkDefinition {
   budget?: Budget;
   /** More rows from the same Heron runs (e.g. the sync's first page and its resync), each Heron only. */
   heronRows?: HeronMetricRow[];
+  /** Rows right after this one comparing the same runs with another of `peers` (e.g. the SMTP floor and msmtp). */
+  ratioRows?: RatioRow[];
   /** Other numbers Heron's runs report (memory), summarized on this row. */
   heronMetrics?: HeronMetricSpec[];
   /**

@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { SEND_TEXT_BYTES, sendMessages } from '../../bench/benchmarks/smtp-send';
+import { SEND_TEXT_BYTES, sendMessages, smtpSend } from '../../bench/benchmarks/smtp-send';
 import type { BenchmarkDefinition } from '../../bench/benchmarks/types';
 import { MSMTP_ACCOUNT, msmtpConfig, msmtpQuote, runMsmtp } from '../../bench/msmtp';
 import { buildResults, HERON } from '../../bench/report';
@@ -124,6 +124,16 @@ describe('submission connections in Postfix log', () => {
     ].join('\n');
     assert.equal(countSubmissionConnections(log), 2);
     assert.equal(countSubmissionConnections(''), 0);
+  });
+});
+
+describe('a given server', () => {
+  it('skips the whole row: the bench sends mail only into its own lab', async () => {
+    const target = { host: '127.0.0.1', port: 993, servername: 'localhost', user: 'bob', password: 'pw', caPem: '', caFile: '/tmp/ca.pem', folder: 'INBOX', messages: 10, lab: false, loadSeconds: null, allowWrites: false };
+    const definition = await smtpSend(target);
+    assert.equal(definition.heron, undefined);
+    assert.match(definition.heronNote ?? '', /needs the lab/);
+    assert.deepEqual(definition.peers.map((peer) => [peer.name, Boolean(peer.runnable)]), [['nodemailer-pool', false], ['msmtp', false]]);
   });
 });
 
