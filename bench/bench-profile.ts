@@ -1,6 +1,6 @@
-// Owns the Heron profile a browser-mode bench run starts from (a fresh directory in which the target's account is
-// already registered, pinned certificate, password remembered, so the sync starts as soon as a page connects) and the
-// bounded shutdown of the engine that ran on it.
+// Owns the Heron profile a browser-mode bench run starts from (a fresh directory in which the target's account, IMAP or
+// POP3, is already registered, pinned certificate, password remembered, so the sync starts as soon as a page connects)
+// and the bounded shutdown of the engine that ran on it.
 
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,20 +19,32 @@ export interface BenchProfile {
   accountId: string;
 }
 
-/**
- * The caller removes `profileDir` when done; on failure here it is removed already. `keepBodiesDays` is the account's
- * "keep bodies of the last N days offline" (the full-download row sets it to cover the whole folder).
- */
-export async function createBenchProfile(target: BenchTarget, keepBodiesDays: number = DEFAULT_KEEP_BODIES_DAYS): Promise<BenchProfile> {
+/** How the profile's account differs from the default: IMAP over the target's IMAPS port, bodies of 30 days offline. */
+export interface BenchAccountOptions {
+  /** "Keep bodies of the last N days offline" (the full-download row sets it to cover the whole folder). */
+  keepBodiesDays?: number;
+  /** A POP3 account on this implicit-TLS port of the target's host (the same certificate) instead of IMAP. */
+  pop3Port?: number;
+}
+
+/** The caller removes `profileDir` when done; on failure here it is removed already. */
+export async function createBenchProfile(target: BenchTarget, options: BenchAccountOptions = {}): Promise<BenchProfile> {
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'heron-bench-profile-'));
+  const { keepBodiesDays = DEFAULT_KEEP_BODIES_DAYS, pop3Port } = options;
   try {
     const account = await createAccountRegistry(profileDir).add({
       name: 'Bench',
       email: target.user.includes('@') ? target.user : `${target.user}@${target.servername}`,
-      incoming: { protocol: 'imap', host: target.host, port: target.port, security: 'tls', username: target.user },
+      incoming:
+        pop3Port === undefined
+          ? { protocol: 'imap', host: target.host, port: target.port, security: 'tls', username: target.user }
+          : { protocol: 'pop3', host: target.host, port: pop3Port, security: 'tls', username: target.user },
       outgoing: null,
       pinnedCertificate: { fingerprint256: normalizeFingerprint(new X509Certificate(target.caPem).fingerprint256), pem: target.caPem },
       keepBodiesDays,
+      // Spelled out rather than left to the defaults: the runs must delete nothing (each downloads the same messages)
+      // and download every message whole.
+      ...(pop3Port === undefined ? {} : { pop3: { leaveOnServer: true, deleteAfterDays: null, deleteWhenDeletedLocally: false, maxMessageBytes: null } }),
     });
     await createBrowserSecretStore(profileDir).set(account.id, target.password, true);
     return { profileDir, accountId: account.id };

@@ -102,6 +102,9 @@ export class EngineProbe {
       outboxWork: (accountId, at) => this.tracked(() => renderer.outboxWork(accountId, at), 'outboxWork'),
       claimOutgoing: (outboxId, at) => this.tracked(() => renderer.claimOutgoing(outboxId, at), 'claimOutgoing'),
       recordSend: (outboxId, report) => this.tracked(() => renderer.recordSend(outboxId, report), `recordSend ${report.kind}`),
+      popMessages: (accountId) => this.tracked(() => renderer.popMessages(accountId), 'popMessages'),
+      allocateUids: (accountId, count) => this.tracked(() => renderer.allocateUids(accountId, count), `allocateUids ${count}`),
+      messageSource: (accountId, folderPath, uid) => this.tracked(() => renderer.messageSource(accountId, folderPath, uid), `messageSource ${folderPath} ${uid}`),
       engineEvent: (event) => {
         this.events.push(event);
         this.touch();
@@ -183,6 +186,8 @@ export function describeBatch(batch: SyncBatch): string {
   if (batch.folders) parts.push(`folders=${batch.folders.length}`);
   if (batch.resetFolder) parts.push('reset');
   if (batch.upsertMessages?.length) parts.push(`upsert=${batch.upsertMessages.length}`);
+  if (batch.bodies?.length) parts.push(`bodies=${batch.bodies.length}`);
+  if (batch.sources?.length) parts.push(`sources=${batch.sources.length}`);
   if (batch.flagChanges?.length) parts.push(`flags=${batch.flagChanges.length}`);
   if (batch.removedUids?.length) parts.push(`removed=${batch.removedUids.length}`);
   if (batch.cursor) parts.push(`backfillBelow=${batch.cursor.backfillBelowUid}`);

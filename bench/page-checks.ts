@@ -8,9 +8,13 @@ export const STORE_DATABASE = 'heron';
 export const MESSAGES_TABLE = 'messages';
 
 export const BODIES_TABLE = 'bodies';
+/** A POP3 message's raw source (store/schema.ts version 6). */
+export const SOURCES_TABLE = 'sources';
+/** A table keyed [accountId, folder, uid]: one row per message of a folder. */
+export type StoreTable = typeof MESSAGES_TABLE | typeof BODIES_TABLE | typeof SOURCES_TABLE;
 
-/** Counts the folder's rows of a table keyed [accountId, folder, uid] (messages, bodies) with the raw IndexedDB API (Dexie is not reachable from page scope). */
-export async function countStoredMessages(page: Page, accountId: string, folder: string, table: typeof MESSAGES_TABLE | typeof BODIES_TABLE = MESSAGES_TABLE): Promise<number> {
+/** Counts the folder's rows of a table keyed [accountId, folder, uid] (messages, bodies, sources) with the raw IndexedDB API (Dexie is not reachable from page scope). */
+export async function countStoredMessages(page: Page, accountId: string, folder: string, table: StoreTable = MESSAGES_TABLE): Promise<number> {
   return page.evaluate(
     async ({ database, table, accountId, folder }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -1,5 +1,6 @@
 // Owns what the Heron sync benchmark reads from the engine's batch acknowledgements: when a folder's newest page and
-// all of its headers were in the store, and what a resync delivered inside the timed window. Pure: no clock, no I/O.
+// all of its headers were in the store, what a resync delivered inside the timed window, and when a download's last
+// batch was stored. Pure: no clock, no I/O.
 
 /** One SyncBatch the engine sent to the store, as the bench recorded it (times in ms on one monotonic clock). */
 export interface BatchRecord {
@@ -38,6 +39,23 @@ export interface SyncMilestones {
   duplicateRows: number;
   /** ms from attach to the ack of the first batch whose cursor marked the folder's backfill complete; null if none came. */
   backfillDoneMs: number | null;
+}
+
+/** The latest moment the store acknowledged a batch, up to `until` (later acks belong to work after it); null if none. */
+export function lastAck(records: readonly BatchRecord[], until: number): number | null {
+  let last: number | null = null;
+  for (const { ackedAt } of records) if (ackedAt !== null && ackedAt <= until && (last === null || ackedAt > last)) last = ackedAt;
+  return last;
+}
+
+/**
+ * ms the engine waited on applyBatch calls acknowledged up to `until`, from send to ack. While one call is in flight at
+ * a time (a sync commits in order), it is the store's share of that interval; the rest is the network and parsing.
+ */
+export function batchWaitMs(records: readonly BatchRecord[], until: number): number {
+  let total = 0;
+  for (const { sentAt, ackedAt } of records) if (ackedAt !== null && ackedAt <= until) total += ackedAt - sentAt;
+  return total;
 }
 
 /** Acknowledged batches in the order their acknowledgements arrived (failed calls left out). */

@@ -19,6 +19,7 @@ import type {
   OutgoingMessage,
   OutgoingSettings,
   PendingChange,
+  PopMessage,
   SendReport,
   SyncBatch,
   SyncCursor,
@@ -106,6 +107,8 @@ export interface EngineApi {
   discardDraft(accountId: string, messageId: string): Promise<void>;
   /** The submission server's limits (EHLO SIZE), asked once per connection settings and remembered. */
   outgoingLimits(accountId: string): Promise<OutgoingLimits>;
+  /** POP3: downloads a message kept in part (the size limit) whole, by its UIDL, into the folder it is in now. */
+  downloadRest(accountId: string, folderPath: string, uid: number): Promise<void>;
   /** Opens an http(s) link outside Heron after validation; anything else is refused. */
   openExternal(url: string): Promise<void>;
 }
@@ -142,6 +145,15 @@ export interface RendererApi {
   claimOutgoing(outboxId: string, now: number): Promise<OutgoingMessage | null>;
   /** Records how sending went; an acceptance also queues \Answered for the message replied to. */
   recordSend(outboxId: string, report: SendReport): Promise<void>;
+  /** POP3: every server message the store has a record of (downloaded, partial, deleted locally). */
+  popMessages(accountId: string): Promise<PopMessage[]>;
+  /**
+   * POP3 accounts: `count` fresh local UIDs, consecutive, returned as the first. Committed before it resolves, so no two
+   * callers (sync, filing a Sent copy) ever get the same UID, and a UID is never reused in the account.
+   */
+  allocateUids(accountId: string, count: number): Promise<number>;
+  /** The raw message (base64) the store keeps for a POP3 account's message, wherever it was moved; null when there is none. */
+  messageSource(accountId: string, folderPath: string, uid: number): Promise<string | null>;
   engineEvent(event: EngineEvent): void;
 }
 

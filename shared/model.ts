@@ -44,11 +44,33 @@ export interface AccountSummary {
   passwordStorage: PasswordStorage;
   /** Bodies of messages from the last N days are downloaded ahead for offline reading; null: only when opened. */
   keepBodiesDays: number | null;
+  /** POP3 accounts only (null for IMAP). */
+  pop3: Pop3Options | null;
   createdAt: number;
 }
 
 /** New accounts keep a month of mail readable offline, a balance of disk use and usefulness on a plane. */
 export const DEFAULT_KEEP_BODIES_DAYS = 30;
+
+/**
+ * How a POP3 account treats the server's copy of what it downloaded. Every deletion on the server happens only
+ * after the store committed the message durably, and takes effect at QUIT.
+ */
+export interface Pop3Options {
+  /**
+   * Keep messages on the server after downloading them. The default: until the person says otherwise the server
+   * stays a second copy (Heron's store lives in one browser profile or one machine), and other devices still see the mail.
+   */
+  leaveOnServer: boolean;
+  /** With leaveOnServer: delete a message from the server once it was downloaded this many days ago; null: never. */
+  deleteAfterDays: number | null;
+  /** With leaveOnServer: a message deleted for good in Heron (emptied from Trash) is deleted on the server at the next sync. */
+  deleteWhenDeletedLocally: boolean;
+  /** Larger messages are downloaded in part (headers and the first lines, with TOP) until the person asks for the rest; null: no limit. */
+  maxMessageBytes: number | null;
+}
+
+export const DEFAULT_POP3_OPTIONS: Pop3Options = { leaveOnServer: true, deleteAfterDays: null, deleteWhenDeletedLocally: false, maxMessageBytes: null };
 
 export interface AccountChanges {
   name?: string;
@@ -60,6 +82,8 @@ export interface AccountChanges {
   incoming?: IncomingSettings;
   /** A new outgoing server; null: the account only receives mail. */
   outgoing?: OutgoingSettings | null;
+  /** POP3 accounts only. */
+  pop3?: Pop3Options;
   /**
    * A certificate the person confirmed for the incoming server (as it will be after these changes); null: trust
    * none. Absent: the pinned one stays while the incoming host stays, and a new host starts with none.
@@ -77,6 +101,8 @@ export interface NewAccountInput {
   rememberPassword: boolean;
   pinnedFingerprint256?: string | null;
   keepBodiesDays?: number | null;
+  /** POP3 accounts only; DEFAULT_POP3_OPTIONS when absent. */
+  pop3?: Pop3Options;
 }
 
 export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged';
@@ -139,8 +165,6 @@ export interface SyncCursor {
   backfillBelowUid: number | null;
   /** How many messages the server said the folder held when this cursor was written: a count that moved otherwise means expunges. */
   messageCount?: number | null;
-  /** POP3: the UIDLs already stored locally. */
-  popUidls?: string[];
   updatedAt: number;
 }
 
@@ -164,6 +188,33 @@ export interface SyncBatch {
   cursor?: SyncCursor;
   /** The engine will act on the acknowledgement in a way that cannot be undone (POP3 DELE): commit durably first. */
   durability?: 'strict' | 'default';
+  /** POP3: the bodies of upsertMessages, stored (and indexed for search) in the same transaction: a POP3 message exists only as downloaded. */
+  bodies?: MessageBody[];
+  /**
+   * POP3 (and a POP3 account's Sent copies): each message's raw RFC 5322 bytes as base64, kept in the same transaction.
+   * They are the only copy there is: attachments, "View source" and re-parsing read them back (RendererApi.messageSource).
+   */
+  sources?: { uid: number; base64: string }[];
+  /** POP3: what the store records of these server messages, written in the same transaction as the messages. */
+  popMessages?: PopMessage[];
+  /** POP3: UIDLs the server no longer lists (Heron deleted them, or another client did): their records go; local copies stay. */
+  removedPopUidls?: string[];
+}
+
+/**
+ * A POP3 server message as the store knows it, by UIDL. The record outlives the local copy (a message deleted in
+ * Heron is not downloaded again) and goes once the server no longer lists the UIDL.
+ */
+export interface PopMessage {
+  accountId: string;
+  uidl: string;
+  /** The local UID of its copy (RendererApi.allocateUids), unique in the account whatever folder it is moved to. */
+  uid: number;
+  downloadedAt: number;
+  /** Only the headers and the first lines are stored (the size limit); EngineApi.downloadRest fetches it whole. */
+  partial: boolean;
+  /** The person deleted the local copy for good; with deleteWhenDeletedLocally the engine deletes it on the server next. */
+  deletedLocally: boolean;
 }
 
 /** Sent back only after the batch's transaction committed. */
@@ -275,7 +326,7 @@ export interface OutgoingMessage {
   inReplyTo: string | null;
   references: string[];
   attachments: OutgoingAttachment[];
-  /** The Date header, fixed when the first attempt starts, so every attempt builds the same message. */
+  /** The Date header, fixed when queued (Send, or the Send later time), so every attempt builds the same message. */
   date: number;
   /** Attempts started so far, this one included. */
   attempts: number;

@@ -1,30 +1,15 @@
 // Owns `imap-full-download`: every message of the folder, bodies included, into local storage; mbsync is the peer.
 
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM_MISSING, prepareBrowserRuns } from '../browser-runs';
-import { REPO_ROOT } from '../chromium';
-import { heronDownloadContender, WHOLE_FOLDER_DAYS } from '../heron-download';
-import type { Runnable } from '../measure';
+import { heronDownloadSide, WHOLE_FOLDER_DAYS } from '../heron-download';
 import { countMaildirMessages, findExecutable, mbsyncConfig, runMbsync } from '../mbsync';
 import type { BenchTarget } from '../target';
 import type { BenchmarkContext, BenchmarkDefinition, PeerEntry } from './types';
 
 /** DESIGN.md, Budgets: a full offline download within 1.2x mbsync on the same folder. */
 export const FULL_DOWNLOAD_BUDGET_RATIO = 1.2;
-
-/** Heron's side: a fresh profile whose account keeps every body offline, synced in Chromium through browser mode. */
-async function heronSide(target: BenchTarget, context: BenchmarkContext): Promise<{ heron?: Runnable; heronNote?: string; dispose?: () => Promise<void> }> {
-  const runs = await prepareBrowserRuns('imap-full-download', target, context);
-  if (!runs) return { heronNote: CHROMIUM_MISSING };
-  const { version } = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
-  const { chromium, serverUids, staticDir, trace } = runs;
-  return {
-    heron: heronDownloadContender({ target, staticDir, chromium, serverUids, version, ...(trace ? { trace } : {}) }),
-    dispose: () => runs.dispose(),
-  };
-}
 
 export async function imapFullDownload(target: BenchTarget, context: BenchmarkContext): Promise<BenchmarkDefinition> {
   const base = {
@@ -42,7 +27,7 @@ export async function imapFullDownload(target: BenchTarget, context: BenchmarkCo
     const peer: PeerEntry = { name: 'mbsync', unavailable: 'skipped: mbsync is not installed (Debian package isync)' };
     return { ...base, heronNote: 'skipped with its peer', peers: [peer] };
   }
-  const heron = await heronSide(target, context);
+  const heron = await heronDownloadSide('imap-full-download', target, context, { account: { keepBodiesDays: WHOLE_FOLDER_DAYS }, stopAt: 'round-end' });
 
   // Private directory (mkdtemp makes it 0700) for the config, which holds the password, and the Maildir.
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'heron-bench-mbsync-'));

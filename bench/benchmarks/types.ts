@@ -3,8 +3,8 @@
 import type { Runnable } from '../measure';
 import type { BenchTarget } from '../target';
 
-/** Peers Heron is compared with; a later benchmark adds mpop. */
-export type PeerName = 'imapflow' | 'indexeddb-floor' | 'mbsync' | 'mpop' | 'msmtp' | 'nodemailer-pool';
+/** Peers Heron is compared with. */
+export type PeerName = 'imapflow' | 'indexeddb-floor' | 'mbsync' | 'mpop' | 'msmtp' | 'nodemailer-pool' | 'pop3-client';
 
 export interface PeerEntry {
   name: PeerName;

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { HeronError } from '../../shared/errors';
+import { LineReader } from '../pop3/line-reader';
 import type { Transcript } from './transcript';
 
 /** A reply line longer than this is a broken or hostile server (IMAP, POP3 and SMTP lines are far shorter). */
@@ -34,17 +35,12 @@ export function connectTcp(address: string, port: number, waitMs: number): Promi
 export class LineChannel {
   private socket: net.Socket;
   private readonly plain: net.Socket;
-  private buffer = '';
-  private waiter: (() => void) | null = null;
-  private failure: Error | null = null;
+  private readonly reader = new LineReader();
   private raw = '';
 
-  private readonly onData = (chunk: Buffer) => {
-    this.buffer += chunk.toString('latin1');
-    this.wake();
-  };
-  private readonly onError = (error: Error) => this.fail(error);
-  private readonly onClose = () => this.fail(new HeronError('connection-lost', 'The server closed the connection.'));
+  private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
+  private readonly onError = (error: Error) => this.reader.fail(error);
+  private readonly onClose = () => this.reader.fail(new HeronError('connection-lost', 'The server closed the connection.'));
 
   constructor(
     socket: net.Socket,
@@ -62,7 +58,7 @@ export class LineChannel {
 
   /** Whatever the server sent that no line read has taken yet (kept as latin1, byte for byte). */
   get unread(): string {
-    return this.buffer;
+    return this.reader.pendingBytes > 0 ? this.reader.peek().toString('latin1') : '';
   }
 
   /** The first bytes the server sent while a TLS handshake was expected: a plaintext greeting there means the wrong security mode. */
@@ -78,30 +74,15 @@ export class LineChannel {
 
   /** The next line (CRLF or bare LF), within the wait. */
   async readLine(): Promise<string> {
-    const deadline = Date.now() + this.waitMs;
-    for (;;) {
-      const end = this.buffer.indexOf('\n');
-      if (end >= 0) {
-        const line = Buffer.from(this.buffer.slice(0, end).replace(/\r$/, ''), 'latin1').toString('utf8');
-        this.buffer = this.buffer.slice(end + 1);
-        this.transcript.server(line);
-        return line;
-      }
-      if (this.buffer.length > MAX_LINE_BYTES) throw new HeronError('protocol-error', 'The server sent a line far longer than the protocol allows.');
-      if (this.failure) throw this.failure;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new HeronError('timeout', `The server sent nothing more within ${this.waitMs / 1000} s.`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, remaining);
-        this.waiter = () => (clearTimeout(timer), resolve());
-      });
-    }
+    const line = (await this.reader.readLine(MAX_LINE_BYTES, this.waitMs)).toString('utf8');
+    this.transcript.server(line);
+    return line;
   }
 
   /** Runs a TLS handshake over this connection (at once for implicit TLS, or after the server agreed to STARTTLS). */
   async startTls(options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
     // Bytes that arrived after the server's go-ahead but before encryption could be injected by someone in between.
-    if (this.buffer.length > 0) {
+    if (this.reader.pendingBytes > 0) {
       throw new HeronError('tls-failed', 'The server sent data after agreeing to start TLS, before encryption began; someone may be tampering with the connection.');
     }
     this.unlisten(this.socket);
@@ -138,17 +119,6 @@ export class LineChannel {
 
   private unlisten(socket: net.Socket): void {
     socket.off('data', this.onData).off('error', this.onError).off('close', this.onClose);
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    this.wake();
-  }
-
-  private wake(): void {
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.();
   }
 }
 

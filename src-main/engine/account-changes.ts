@@ -4,7 +4,7 @@ import { HeronError } from '../../shared/errors';
 import type { AccountChanges, IncomingSettings } from '../../shared/model';
 import { PROTOCOL_LABELS } from '../../shared/security-classification';
 import type { AccountRecord, PinnedCertificate } from './accounts';
-import { validateIncoming, validateOutgoing } from './validate-settings';
+import { validateIncoming, validateOutgoing, validatePop3Options } from './validate-settings';
 
 /** The engine's side of AccountChanges: a pin is a certificate it fetched and checked, not a fingerprint. */
 export type RecordChanges = Omit<AccountChanges, 'pinnedFingerprint256'> & { pinnedCertificate?: PinnedCertificate | null };
@@ -34,12 +34,14 @@ export function applyAccountChanges(current: AccountRecord, changes: RecordChang
       );
   }
   if (changes.outgoing) validateOutgoing(changes.outgoing);
+  const pop3 = changes.pop3 === undefined ? undefined : validatePop3Options(changes.pop3, current.incoming.protocol);
   return {
     ...current,
     ...(changes.name !== undefined ? { name: changes.name.trim() || current.email } : {}),
     ...(days !== undefined ? { keepBodiesDays: days } : {}),
     incoming,
     ...(changes.outgoing !== undefined ? { outgoing: changes.outgoing } : {}),
+    ...(pop3 !== undefined ? { pop3 } : {}),
     pinnedCertificate: pinAfter(current, incoming, changes.pinnedCertificate),
   };
 }

@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { HeronError } from '../../shared/errors';
-import { DEFAULT_KEEP_BODIES_DAYS, type AccountSummary, type IncomingSettings, type OutgoingSettings, type PasswordStorage } from '../../shared/model';
+import { DEFAULT_KEEP_BODIES_DAYS, DEFAULT_POP3_OPTIONS, type AccountSummary, type IncomingSettings, type OutgoingSettings, type PasswordStorage, type Pop3Options } from '../../shared/model';
 import { applyAccountChanges, type RecordChanges } from './account-changes';
-import { validateIncoming, validateOutgoing } from './validate-settings';
+import { validateIncoming, validateOutgoing, validatePop3Options } from './validate-settings';
 import { readJsonFile, writePrivateFile } from './private-file';
 
 /** A certificate the person confirmed by fingerprint; the PEM lets TLS trust exactly that certificate. */
@@ -22,6 +22,8 @@ export interface AccountRecord {
   outgoing: OutgoingSettings | null;
   pinnedCertificate: PinnedCertificate | null;
   keepBodiesDays: number | null;
+  /** POP3 accounts only; absent on accounts saved before the options existed, which read as DEFAULT_POP3_OPTIONS. */
+  pop3?: Pop3Options;
   createdAt: number;
 }
 
@@ -62,7 +64,9 @@ export function createAccountRegistry(profileDir: string): AccountRegistry {
       serialized(async () => {
         validateIncoming(input.incoming);
         if (input.outgoing) validateOutgoing(input.outgoing);
-        const record: AccountRecord = { ...input, id: randomUUID(), createdAt: Date.now() };
+        const { pop3, ...settings } = input;
+        const options = pop3 ? { pop3: validatePop3Options(pop3, input.incoming.protocol) } : {};
+        const record: AccountRecord = { ...settings, ...options, id: randomUUID(), createdAt: Date.now() };
         await save([...(await load()), record]);
         return record;
       }),
@@ -97,6 +101,12 @@ export function toSummary(record: AccountRecord, passwordStorage: PasswordStorag
     passwordStorage,
     // Accounts saved before this setting existed read as the default.
     keepBodiesDays: record.keepBodiesDays === undefined ? DEFAULT_KEEP_BODIES_DAYS : record.keepBodiesDays,
+    pop3: record.incoming.protocol === 'pop3' ? { ...pop3OptionsOf(record) } : null,
     createdAt: record.createdAt,
   };
+}
+
+/** How a POP3 account treats the server's copies: as saved, or the defaults for an account saved before they existed. */
+export function pop3OptionsOf(record: AccountRecord): Pop3Options {
+  return record.pop3 ?? DEFAULT_POP3_OPTIONS;
 }

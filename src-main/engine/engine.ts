@@ -2,8 +2,9 @@
 
 import type { AppInfo, AppMode, ConnectionReport, EngineApi, EngineEvent, RendererApi } from '../../shared/contract';
 import { HeronError } from '../../shared/errors';
-import { DEFAULT_KEEP_BODIES_DAYS, type AccountSummary, type IncomingSettings, type NewAccountInput } from '../../shared/model';
+import { DEFAULT_KEEP_BODIES_DAYS, DEFAULT_POP3_OPTIONS, type AccountSummary, type IncomingSettings, type NewAccountInput } from '../../shared/model';
 import { applyAccountChanges, incomingChanged } from './account-changes';
+import type { AccountSession } from './account-session';
 import { createAccountRegistry, toSummary, type AccountRecord, type PinnedCertificate } from './accounts';
 import { fetchCertificate, normalizeFingerprint } from './certificate';
 import { checkIncoming } from './incoming';
@@ -15,12 +16,14 @@ import { checkOutgoing, pinOutgoing } from '../doctor/outgoing';
 import { fetchAttachmentContent, fetchMessageBody } from '../imap/bodies';
 import { fetchMessageSource } from '../imap/message-source';
 import { fetchHeadersInto, searchServer } from '../imap/server-search';
+import { downloadRest } from '../pop3/download-rest';
+import { storedAttachment, storedBody, storedSource } from '../pop3/stored-message';
 import { discardDraft, saveDraft } from '../smtp/drafts';
 import { createOutgoingLimits } from '../smtp/limits';
 import { createOutbox } from '../smtp/outbox';
 import { createSyncScheduler } from './scheduler';
 import type { SecretStore } from './secrets';
-import { validateIncoming, validateOutgoing } from './validate-settings';
+import { validateIncoming, validateOutgoing, validatePop3Options } from './validate-settings';
 
 export interface EngineOptions {
   profileDir: string;
@@ -33,7 +36,7 @@ export interface EngineOptions {
   linkToken?: string;
   /** Where settings discovery looks (DNS servers, autoconfig port and CA, probe port map, time limits); default: the real world. */
   discovery?: DiscoveryOptions;
-  /** The outbox's clock (Undo delay, Send later); Date.now unless a test moves time itself. */
+  /** The engine's clock: the outbox's (Undo delay, Send later) and POP3's ("delete after N days"); Date.now unless a test moves time itself. */
   now?: () => number;
 }
 
@@ -47,6 +50,7 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const registry = createAccountRegistry(options.profileDir);
   const { secrets } = options;
+  const now = options.now ?? Date.now;
   let renderer: RendererApi | null = null;
 
   const summaries = async (): Promise<AccountSummary[]> =>
@@ -59,6 +63,7 @@ export function createEngine(options: EngineOptions): Engine {
     password: (id) => secrets.get(id),
     renderer: () => renderer,
     tell,
+    now,
   });
 
   const outbox = createOutbox({
@@ -66,7 +71,7 @@ export function createEngine(options: EngineOptions): Engine {
     password: (id) => secrets.get(id),
     accounts: () => registry.list(),
     imapSession: (account) => scheduler.sessionFor(account),
-    ...(options.now ? { now: options.now } : {}),
+    now,
     afterRound(account, { filedIn, answered }) {
       // Failures here are reported through account-state by the scheduler; the outbox itself is done.
       for (const path of filedIn) scheduler.syncFolderNow(account, path).catch(() => undefined);
@@ -92,6 +97,17 @@ export function createEngine(options: EngineOptions): Engine {
     return scheduler.sessionFor(account);
   }
 
+  function store(): RendererApi {
+    if (!renderer) throw new HeronError('offline', 'No Heron window is open to keep the mail in.');
+    return renderer;
+  }
+
+  /** Where a message is read from: a POP3 account's only copy is the one the store keeps; IMAP asks the server. */
+  async function messagesOf(accountId: string): Promise<{ stored: RendererApi } | { session: AccountSession }> {
+    const account = await registry.get(accountId);
+    return account.incoming.protocol === 'pop3' ? { stored: store() } : { session: scheduler.sessionFor(account) };
+  }
+
   const api: EngineApi = {
     async getAppInfo() {
       const info: AppInfo = { name: 'Heron', version: options.version, mode: options.mode, canEncryptSecrets: secrets.canEncrypt };
@@ -101,6 +117,8 @@ export function createEngine(options: EngineOptions): Engine {
     async addAccount(input: NewAccountInput) {
       validateIncoming(input.incoming);
       if (input.outgoing) validateOutgoing(input.outgoing);
+      // Saved explicitly, defaults too: a later change of the defaults must never change what gets deleted on a server.
+      const pop3 = input.pop3 !== undefined ? validatePop3Options(input.pop3, input.incoming.protocol) : input.incoming.protocol === 'pop3' ? { ...DEFAULT_POP3_OPTIONS } : null;
       const pinned = input.pinnedFingerprint256 ? await pinCertificate(input.incoming, input.pinnedFingerprint256) : null;
       // A serious client proves the settings before saving them: nothing is kept if the login fails.
       await checkIncoming(input.incoming, input.password, pinned);
@@ -111,6 +129,7 @@ export function createEngine(options: EngineOptions): Engine {
         outgoing: input.outgoing,
         pinnedCertificate: pinned,
         keepBodiesDays: input.keepBodiesDays === undefined ? DEFAULT_KEEP_BODIES_DAYS : input.keepBodiesDays,
+        ...(pop3 ? { pop3 } : {}),
       });
       const storage = await secrets.set(record.id, input.password, input.rememberPassword);
       await announceAccounts();
@@ -191,21 +210,23 @@ export function createEngine(options: EngineOptions): Engine {
       await scheduler.syncFolderNow(await registry.get(accountId), folderPath);
     },
     async fetchBody(accountId, folderPath, uid) {
-      return fetchMessageBody(await imapSession(accountId), folderPath, uid);
+      const from = await messagesOf(accountId);
+      return 'stored' in from ? storedBody(from.stored, accountId, folderPath, uid, now()) : fetchMessageBody(from.session, folderPath, uid);
     },
     async fetchAttachment(accountId, folderPath, uid, partId) {
-      return fetchAttachmentContent(await imapSession(accountId), folderPath, uid, partId);
+      const from = await messagesOf(accountId);
+      return 'stored' in from ? storedAttachment(from.stored, accountId, folderPath, uid, partId) : fetchAttachmentContent(from.session, folderPath, uid, partId);
     },
     async searchServer(accountId, folderPath, text) {
       return searchServer(await imapSession(accountId), folderPath, text);
     },
     async fetchHeaders(accountId, folderPath, uids) {
-      const store = renderer;
-      if (!store) throw new HeronError('offline', 'No Heron window is open to keep the mail in.');
-      await fetchHeadersInto(await imapSession(accountId), store, accountId, folderPath, uids);
+      const into = store();
+      await fetchHeadersInto(await imapSession(accountId), into, accountId, folderPath, uids);
     },
     async fetchSource(accountId, folderPath, uid) {
-      return fetchMessageSource(await imapSession(accountId), folderPath, uid);
+      const from = await messagesOf(accountId);
+      return 'stored' in from ? storedSource(from.stored, accountId, folderPath, uid) : fetchMessageSource(from.session, folderPath, uid);
     },
     async replayChanges(accountId) {
       await scheduler.replayNow(await registry.get(accountId));
@@ -230,6 +251,14 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async outgoingLimits(accountId) {
       return limits.of(await registry.get(accountId));
+    },
+    async downloadRest(accountId, folderPath, uid) {
+      const account = await registry.get(accountId);
+      if (account.incoming.protocol !== 'pop3') throw new HeronError('unsupported', 'Only POP3 accounts keep messages in part; IMAP fetches a message when it is opened.');
+      const password = await secrets.get(accountId);
+      if (password === null) throw new HeronError('auth-failed', "Heron needs this account's password again: it was not kept after the last restart.");
+      // The store as it is when the download's turn comes: a window closed meanwhile has nowhere to keep it.
+      await scheduler.exclusivePop3(account, (signal) => downloadRest({ account, password, renderer: store(), now, signal }, folderPath, uid));
     },
     async openExternal(url) {
       if (!options.openExternal) throw new HeronError('unsupported', 'In browser mode, links open in a new tab of your browser.');

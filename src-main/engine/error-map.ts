@@ -36,7 +36,6 @@ const CODE_BY_ERRNO: Record<string, ErrorCode> = {
   ECONNECTION: 'connection-lost',
   ClosedAfterConnectText: 'connection-lost',
   ClosedAfterConnectTLS: 'tls-failed',
-  STARTTLS_INJECTION: 'tls-failed',
   ENETUNREACH: 'offline',
   EHOSTUNREACH: 'offline',
   ENETDOWN: 'offline',
@@ -46,6 +45,23 @@ const CODE_BY_ERRNO: Record<string, ErrorCode> = {
   ERR_SSL_WRONG_VERSION_NUMBER: 'tls-failed',
   ERR_SSL_PACKET_LENGTH_TOO_LONG: 'tls-failed',
 };
+
+const STARTTLS_INJECTION =
+  'The server sent data after agreeing to start TLS, before encryption began; someone may be tampering with the connection, so Heron stopped.';
+
+/** A reply broken or past a size limit (imapflow's parser limits, nodemailer's maxResponseSize): a broken or hostile server. */
+const PROTOCOL_CODES = new Set([
+  'InvalidResponse',
+  'UnexpectedTag',
+  'MissingTag',
+  'LineTooLarge',
+  'LiteralTooLarge',
+  'ResponseTooLarge',
+  'TooManyTokens',
+  'TooManyResponses',
+  'MAX_IMAP_NESTING_REACHED',
+  'EPROTOCOL',
+]);
 
 interface LibraryError {
   code?: string;
@@ -88,17 +104,23 @@ export function mapProtocolError(error: unknown, server: { host: string; port: n
     const serverResponse = e.responseText ?? e.response;
     return new HeronError('auth-failed', ERROR_MESSAGES['auth-failed'], serverResponse ? { serverResponse } : {}, { cause: error });
   }
-  // imapflow's tlsFailed; nodemailer's ETLS with the server's reply to STARTTLS (a refusal, not a broken handshake).
-  if (e.tlsFailed || (e.code === 'ETLS' && e.command === 'STARTTLS' && e.response)) return new HeronError('starttls-unavailable', undefined, undefined, { cause: error });
+  // Checked before tlsFailed, which imapflow sets on every failed STARTTLS upgrade, an untrusted certificate's included.
   if (isCertificateError(error)) return new HeronError('certificate-untrusted', undefined, undefined, { cause: error });
   const code = codeOf(e);
+  // Bytes after the STARTTLS go-ahead (imapflow also sets tlsFailed): tampering, not a server without STARTTLS.
+  if (code === 'STARTTLS_INJECTION') return new HeronError('tls-failed', `${STARTTLS_INJECTION} (${where})`, { cause: code }, { cause: error });
+  // imapflow's tlsFailed; nodemailer's ETLS with the server's reply to STARTTLS (a refusal, not a broken handshake), and
+  // its refusal to fall back to HELO when EHLO fails under requireTLS (HELO cannot offer STARTTLS).
+  if (e.tlsFailed || (e.code === 'ETLS' && e.command === 'STARTTLS' && e.response) || (e.code === 'ECONNECTION' && /HELO does not support required STARTTLS/.test(e.message ?? ''))) {
+    return new HeronError('starttls-unavailable', undefined, undefined, { cause: error });
+  }
   const byCode = code ? CODE_BY_ERRNO[code] : undefined;
   if (byCode) return new HeronError(byCode, `${ERROR_MESSAGES[byCode]} (${where})`, { cause: code }, { cause: error });
   if (code?.startsWith('ERR_SSL') || /ssl|tls/i.test(e.message ?? '')) return new HeronError('tls-failed', undefined, { cause: e.message ?? '' }, { cause: error });
   if (e.responseStatus === 'NO' || e.responseStatus === 'BAD') {
     return new HeronError('server-rejected', undefined, { serverResponse: e.responseText ?? e.message ?? '', command: e.executedCommand ?? '' }, { cause: error });
   }
-  if (e.code?.startsWith('ParserError') || e.code === 'InvalidResponse' || e.code === 'UnexpectedTag') {
+  if (e.code?.startsWith('ParserError') || PROTOCOL_CODES.has(e.code ?? '')) {
     return new HeronError('protocol-error', undefined, { cause: e.message ?? e.code }, { cause: error });
   }
   return new HeronError('internal', undefined, { cause: e.message ?? String(error) }, { cause: error });

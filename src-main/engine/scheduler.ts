@@ -1,4 +1,5 @@
 // When accounts sync: on demand, when INBOX changes (IDLE), when a folder is opened, and every few minutes while a renderer is attached.
+// IMAP accounts keep a command connection and an IDLE watcher; a POP3 account opens one session per sync (pop3/sync.ts).
 
 import type { EngineEvent, RendererApi } from '../../shared/contract';
 import { HeronError, toErrorData, toHeronError } from '../../shared/errors';
@@ -7,6 +8,9 @@ import { watchInbox, type InboxWatcher } from '../imap/inbox-watcher';
 import { replayChanges } from '../imap/replay-changes';
 import { prefetchBodies } from '../imap/bodies';
 import { refreshFolderList, syncImapAccount, syncOneFolder, syncOrder, type AccountSyncContext } from '../imap/sync-account';
+import type { openPop3 } from '../pop3/client';
+import { POP3_INBOX } from '../pop3/local-folders';
+import { syncPop3Account } from '../pop3/sync';
 import { backoffDelay, createAccountSession, isPermanent, type AccountSession } from './account-session';
 import type { AccountRecord } from './accounts';
 
@@ -22,6 +26,10 @@ export interface SchedulerDeps {
   tell(event: EngineEvent): void;
   /** One pass over one folder: syncOneFolder, unless a test wraps it to watch when passes run. */
   syncFolder?: typeof syncOneFolder;
+  /** The clock of POP3's "delete after N days" and downloadedAt; Date.now unless a test moves time itself. */
+  now?: () => number;
+  /** The POP3 client; a test stands a fake server in. */
+  openPop3?: typeof openPop3;
 }
 
 export interface SyncScheduler {
@@ -33,6 +41,11 @@ export interface SyncScheduler {
   syncSoon(accountId: string): void;
   /** The account's command connection, for work outside sync (bodies, attachments, replaying changes). */
   sessionFor(account: AccountRecord): AccountSession;
+  /**
+   * Runs POP3 work for the account after any POP3 work before it (a sync, another download): many servers lock the
+   * mailbox for a session's length (RFC 1939 §8) and would refuse a second. `signal` aborts when the account closes.
+   */
+  exclusivePop3<T>(account: AccountRecord, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** The account was removed or its settings changed: close its connections. */
   forget(accountId: string): Promise<void>;
   resume(): void;
@@ -40,15 +53,6 @@ export interface SyncScheduler {
   /** Settles when the current round and every sync under way have finished. */
   idle(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** POP3 has no server folders: these local ones hold what is downloaded, sent and filed. */
-export function localFolders(accountId: string): Folder[] {
-  const make = (path: string, specialUse: Folder['specialUse']): Folder => ({
-    accountId, path, name: path === 'INBOX' ? 'Inbox' : path, delimiter: '/', parentPath: null,
-    specialUse, subscribed: true, selectable: true, total: 0, unread: 0,
-  });
-  return [make('INBOX', 'inbox'), make('Sent', 'sent'), make('Drafts', 'drafts'), make('Trash', 'trash'), make('Archive', 'archive')];
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -84,9 +88,14 @@ interface Runtime {
   closing: AbortController;
   /** The next attempt after a failure that retrying can fix (network, timeout), backed off with jitter. */
   retryTimer: NodeJS.Timeout | undefined;
+  /** POP3: the end of the account's last queued session work (see exclusivePop3). */
+  pop3Turn: Promise<unknown>;
+  /** POP3: syncs failed in a row (0 after one succeeds), for the backoff; IMAP counts on its session. */
+  pop3Failures: number;
 }
 
 export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
+  const now = deps.now ?? Date.now;
   const running = new Map<string, Promise<void>>();
   const runtimes = new Map<string, Runtime>();
   let timer: NodeJS.Timeout | undefined;
@@ -96,7 +105,11 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
   function runtimeOf(account: AccountRecord): Runtime {
     let runtime = runtimes.get(account.id);
     if (!runtime) {
-      runtime = { session: createAccountSession(account, () => deps.password(account.id)), watcher: null, inboxTimer: undefined, folders: null, closing: new AbortController(), retryTimer: undefined };
+      runtime = {
+        session: createAccountSession(account, () => deps.password(account.id)),
+        watcher: null, inboxTimer: undefined, folders: null, closing: new AbortController(), retryTimer: undefined,
+        pop3Turn: Promise.resolve(), pop3Failures: 0,
+      };
       runtimes.set(account.id, runtime);
     }
     return runtime;
@@ -130,9 +143,35 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     });
   }
 
+  function exclusivePop3<T>(account: AccountRecord, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const runtime = runtimeOf(account);
+    const turn = runtime.pop3Turn.then(() => work(runtime.closing.signal));
+    runtime.pop3Turn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  function syncPop3(account: AccountRecord, ctx: AccountSyncContext, password: string): Promise<void> {
+    const runtime = runtimeOf(account);
+    return exclusivePop3(account, async (signal) => {
+      try {
+        await syncPop3Account({
+          account, password, renderer: ctx.renderer, now, signal,
+          progress: (fetched, total) => ctx.progress(POP3_INBOX, 'newest', fetched, total),
+          ...(deps.openPop3 ? { open: deps.openPop3 } : {}),
+        });
+        runtime.pop3Failures = 0;
+      } catch (error) {
+        runtime.pop3Failures += 1;
+        throw error;
+      }
+      ctx.progress(null, 'idle', 0, 0);
+    });
+  }
+
   async function run(account: AccountRecord): Promise<void> {
     const state = (s: 'connecting' | 'syncing' | 'idle') => deps.tell({ type: 'account-state', accountId: account.id, state: s });
-    if ((await deps.password(account.id)) === null) {
+    const password = await deps.password(account.id);
+    if (password === null) {
       deps.tell({ type: 'account-state', accountId: account.id, state: 'needs-password' });
       throw new HeronError('auth-failed', "Heron needs this account's password again: it was not kept after the last restart.");
     }
@@ -140,7 +179,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
       state('connecting');
       const ctx = contextFor(account);
       state('syncing');
-      if (account.incoming.protocol === 'pop3') await ctx.renderer.applyBatch({ accountId: account.id, folders: localFolders(account.id) });
+      if (account.incoming.protocol === 'pop3') await syncPop3(account, ctx, password);
       else {
         ensureWatcher(account);
         // Changes made while offline go first, so the sync that follows already sees them on the server. Through
@@ -164,7 +203,8 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     const runtime = runtimes.get(account.id);
     if (!runtime || !active || isPermanent(error) || error.code === 'offline') return;
     clearTimeout(runtime.retryTimer);
-    runtime.retryTimer = setTimeout(() => void syncNow(account).catch(() => undefined), backoffDelay(Math.max(1, runtime.session.failures)));
+    const failures = account.incoming.protocol === 'pop3' ? runtime.pop3Failures : runtime.session.failures;
+    runtime.retryTimer = setTimeout(() => void syncNow(account).catch(() => undefined), backoffDelay(Math.max(1, failures)));
     runtime.retryTimer.unref();
   }
 
@@ -206,8 +246,9 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
   }
 
   function syncFolderNow(account: AccountRecord, folderPath: string): Promise<void> {
+    // A POP3 account's other folders are local only: opening its Inbox is what asks the server for new mail.
+    if (account.incoming.protocol === 'pop3') return folderPath === POP3_INBOX ? syncNow(account) : Promise.resolve();
     return coalesced(`${account.id}\u0000${folderPath}`, async () => {
-      if (account.incoming.protocol !== 'imap') return;
       try {
         const ctx = contextFor(account);
         await folderPass(account, ctx, folderPath, false);
@@ -259,7 +300,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     runtime.closing.abort();
     clearTimeout(runtime.inboxTimer);
     clearTimeout(runtime.retryTimer);
-    await Promise.allSettled([runtime.watcher?.stop(), runtime.session.close()]);
+    await Promise.allSettled([runtime.watcher?.stop(), runtime.session.close(), runtime.pop3Turn]);
   }
 
   const closeAll = () => Promise.all([...runtimes.keys()].map(closeRuntime));
@@ -269,6 +310,7 @@ export function createSyncScheduler(deps: SchedulerDeps): SyncScheduler {
     syncFolderNow,
     replayNow,
     sessionFor: (account) => runtimeOf(account).session,
+    exclusivePop3,
     forget: closeRuntime,
     syncSoon(accountId) {
       if (!active) return;

@@ -1,22 +1,18 @@
-// Proving POP3 settings: connect, upgrade as configured, log in with USER/PASS, read CAPA, QUIT.
+// Proving POP3 settings: connect, secure the connection as configured, log in, read CAPA, QUIT.
 
 import type { ConnectionReport } from '../../shared/contract';
-import { HeronError } from '../../shared/errors';
 import type { IncomingSettings } from '../../shared/model';
 import type { PinnedCertificate } from '../engine/accounts';
-import { Pop3Connection } from './connection';
+import { openPop3 } from './client';
 
 export async function checkPop3Login(settings: IncomingSettings, password: string, pinned: PinnedCertificate | null): Promise<ConnectionReport> {
-  const { connection } = await Pop3Connection.open(settings, pinned);
+  const session = await openPop3(settings, password, pinned);
   try {
-    const user = await connection.command(`USER ${settings.username}`);
-    if (!user.ok) throw new HeronError('auth-failed', undefined, { serverResponse: user.text });
-    const pass = await connection.command(`PASS ${password}`);
-    if (!pass.ok) throw new HeronError('auth-failed', undefined, { serverResponse: pass.text });
-    const capabilities = await connection.capabilities();
-    await connection.quit();
-    return { ok: true, protocol: 'pop3', capabilities, encrypted: connection.encrypted, folders: [] };
+    await session.quit();
+  } catch {
+    // The login is what this proves; nothing was deleted, so how the goodbye went changes nothing.
   } finally {
-    connection.close();
+    session.close();
   }
+  return { ok: true, protocol: 'pop3', capabilities: [...session.capabilities], encrypted: session.encrypted, folders: [] };
 }

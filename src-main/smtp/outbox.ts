@@ -7,14 +7,15 @@
 //   more, and a scheduled message leaves on time after a restart, because its time is in the store.
 // - Each due message is claimed right before it is sent (claimOutgoing re-reads the row): one removed during the
 //   Undo delay, or rescheduled, is never sent. Messages go one at a time over the account's pooled connection.
-// - MailComposer builds the message from the row deterministically (Date fixed at the first attempt, boundaries
-//   from the row id; attachments as base64 in the row, fine for attachments of a few MiB), so a retry sends the
-//   same bytes and the Sent copy matches.
+// - MailComposer builds the message from the row deterministically (Date fixed when queued, boundaries from the
+//   row id; attachments as base64 in the row, fine for attachments of a few MiB), so a retry sends the same bytes
+//   and the Sent copy matches.
 // - Accepted: recorded in the store ('sent', accepted and refused recipients, the server's reply) before anything
 //   else; then APPENDed to Sent (not again if a copy with that Message-ID is there; not at all where the server files
-//   it itself, see server-files-sent.ts), and only then 'filed' clears the row. A crash between acceptance and
-//   filing files it in a later round and never sends it again. Default durability is enough: a lost write leaves
-//   the row 'sending', which the next round turns into 'unconfirmed'.
+//   it itself, see server-files-sent.ts), or for a POP3 account written into its local Sent (pop3/local-sent.ts),
+//   and only then 'filed' clears the row. A crash between acceptance and filing files it in a later round and never
+//   sends it again. Default durability is enough: a lost write leaves the row 'sending', which the next round turns
+//   into 'unconfirmed'.
 // - Not accepted: a 4xx, a timeout, or a connection that broke before the final dot → 'retry' with backoff. A 5xx,
 //   a refused login, an untrusted certificate, STARTTLS refused → 'failed' with the server's words, per recipient.
 //   A connection that broke after the final dot was handed over, before the reply → 'unconfirmed': the server may
@@ -33,6 +34,8 @@ import type { OutgoingMessage, SendReport } from '../../shared/model';
 import type { AccountSession } from '../engine/account-session';
 import type { AccountRecord } from '../engine/accounts';
 import { isRetryable } from '../imap/replay-changes';
+import { POP3_SENT } from '../pop3/local-folders';
+import { fileInLocalSent } from '../pop3/local-sent';
 import { buildMessage, envelopeOf } from './build-message';
 import { appendOnce, sentFolderOf } from './file-sent';
 import { acceptedOutcome, failedOutcome, type Outcome } from './send-outcome';
@@ -132,13 +135,22 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
   /**
    * Files one accepted message in `sentFolder` (found once per round); a server that cannot be reached now leaves
-   * it for a later round, a refusal is recorded with the message instead of being tried forever.
+   * it for a later round, a refusal is recorded with the message instead of being tried forever. `recovering`: an
+   * earlier round accepted it (only then can a copy be there already).
    */
-  async function file(state: AccountOutbox, message: OutgoingMessage, sentFolder: () => Promise<string | null>, filedIn: Set<string>): Promise<void> {
+  async function file(state: AccountOutbox, message: OutgoingMessage, sentFolder: () => Promise<string | null>, filedIn: Set<string>, recovering: boolean): Promise<void> {
     const account = state.account;
     let filed: SendReport;
-    if (account.incoming.protocol !== 'imap') {
-      filed = { kind: 'filed', sentFolder: null, error: null };
+    if (account.incoming.protocol === 'pop3') {
+      try {
+        await fileInLocalSent(store(), account.id, await buildMessage(message, 'sent'), message.messageId, recovering, now());
+        filed = { kind: 'filed', sentFolder: POP3_SENT, error: null };
+      } catch (error) {
+        const heron = toHeronError(error);
+        // No store now, or one that could not write: the next round files it.
+        if (heron.code === 'offline' || heron.code === 'store-failed') return;
+        filed = { kind: 'filed', sentFolder: null, error: heron.toData() };
+      }
     } else {
       try {
         const path = await sentFolder();
@@ -195,8 +207,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     let filing: Promise<void> = Promise.resolve();
     let sentPath: Promise<string | null> | null = null;
     const sentFolder = () => (sentPath ??= sentFolderOf(deps.imapSession(state.account)));
-    const fileLater = (message: OutgoingMessage) => void (filing = filing.then(() => file(state, message, sentFolder, filedIn)));
-    work.toFile.forEach(fileLater);
+    const fileLater = (message: OutgoingMessage, recovering = false) => void (filing = filing.then(() => file(state, message, sentFolder, filedIn, recovering)));
+    work.toFile.forEach((message) => fileLater(message, true));
 
     let sent: { answered: boolean; retryAt: number | null } = { answered: false, retryAt: null };
     let sendFailure: { error: unknown } | null = null;

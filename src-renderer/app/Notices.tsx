@@ -33,7 +33,7 @@ export function Notices({ offline, pendingChanges, errors, onDismiss, onFix, dro
         <div className="offline-bar" role="status">
           <Icon name="offline" />
           <span>
-            <strong>Offline.</strong> {ERROR_MESSAGES.offline}
+            <strong>Offline.</strong> Mail already on this computer opens, is searched and moves as usual. {ERROR_MESSAGES.offline} New mail arrives then.
             {pendingChanges > 0 && ` ${pendingChanges === 1 ? '1 change is' : `${pendingChanges} changes are`} waiting.`}
           </span>
         </div>

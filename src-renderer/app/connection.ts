@@ -3,7 +3,11 @@
 import type { ErrorCode } from '../../shared/errors';
 import type { AccountStatus } from './use-engine';
 
-const UNREACHABLE: readonly ErrorCode[] = ['offline', 'connection-lost'];
+/**
+ * A refused connection, a name that does not resolve and a server that does not answer are what a stopped server or
+ * a dead network look like. A wrong host or port would too, but an account is only saved after its settings worked.
+ */
+const UNREACHABLE: readonly ErrorCode[] = ['offline', 'connection-lost', 'connection-refused', 'host-not-found', 'timeout'];
 
 export function isUnreachable(status: AccountStatus | undefined): boolean {
   return status?.state === 'error' && status.error !== undefined && UNREACHABLE.includes(status.error.code);

@@ -1,8 +1,9 @@
-// Applies one engine sync batch in one read-write transaction (folders, messages, threads, contacts, cursor) and acknowledges it only after commit.
+// Applies one engine sync batch in one read-write transaction (folders, messages, threads, contacts, POP3 bodies, sources and records, cursor) and acknowledges it only after commit.
 
-import type { BatchAck, MessageHeader, SyncBatch } from '../../shared/model';
+import type { BatchAck, MessageBody, MessageHeader, SyncBatch } from '../../shared/model';
 import { HeronError } from '../../shared/errors';
 import { touchesMessages, validateBatch } from './batch-validation';
+import { withBody, writeBodyRows } from './bodies';
 import { ContactTally, SEEN_SCORE } from './contacts';
 import type { HeronDb, MessageKey } from './db';
 import { dropFolderMessages, FolderTally, removeFolder, upsertFolders } from './folder-rows';
@@ -46,6 +47,8 @@ async function upsertMessages(db: HeronDb, batch: SyncBatch, path: string, chang
   const arriving = batch.upsertMessages ?? [];
   if (arriving.length === 0) return;
   const { accountId } = batch;
+  const bodies = new Map((batch.bodies ?? []).map((body): [number, MessageBody] => [body.uid, body]));
+  const indexedAt = Date.now();
   const existing = await db.messages.bulkGet(arriving.map((m): MessageKey => [accountId, path, m.uid]));
   const current = new Set<string>();
   for (const row of existing) if (row) current.add(row.threadId);
@@ -75,8 +78,12 @@ async function upsertMessages(db: HeronDb, batch: SyncBatch, path: string, chang
     // Search words come from the header; body words already indexed for this message are kept (the body is not re-sent).
     // Headers arrive without body bytes: a preview made earlier from the cached body must survive a re-sent header.
     const preview = m.preview || existing[i]?.preview || '';
-    const row: MessageHeader = withHeaderWords({ ...withFlags(m, m.flags), preview, threadId: plan.threadIds[i] as string }, existing[i]);
-    changes.set(existing[i], row, path, m.uid);
+    // A POP3 message's flags live only here (the server has none): a copy downloaded again whole keeps the person's.
+    const flags = batch.popMessages && existing[i] ? (existing[i] as MessageHeader).flags : m.flags;
+    const row: MessageHeader = withHeaderWords({ ...withFlags(m, flags), preview, threadId: plan.threadIds[i] as string }, existing[i]);
+    // A body in the batch (POP3) is searchable from the same commit that stores the message.
+    const body = bodies.get(m.uid);
+    changes.set(existing[i], body ? withBody(row, body, indexedAt) : row, path, m.uid);
   });
 }
 
@@ -156,17 +163,39 @@ async function writeChanges(
   }
   const removed = batch.removedUids ?? [];
   const { accountId } = batch;
+  const removedKeys = removed.map((uid): MessageKey => [accountId, path, uid]);
   await Promise.all([
     db.messages.bulkPut(puts),
     db.messages.bulkDelete(deletes),
     terms.write(db.searchTerms),
-    // Bodies and attachments may be cached for UIDs whose header is already gone; delete them regardless.
-    db.bodies.bulkDelete(removed.map((uid): MessageKey => [accountId, path, uid])),
+    // Bodies, sources and attachments may be stored for UIDs whose header is already gone; delete them regardless.
+    db.bodies.bulkDelete(removedKeys),
+    db.sources.bulkDelete(removedKeys),
     ...removed.map((uid) =>
       db.attachments.where('[accountId+folderPath+uid+partId]').between([accountId, path, uid, ''], [accountId, path, uid, '\uffff'], true, true).delete(),
     ),
   ]);
   return counted;
+}
+
+/**
+ * The POP3 parts of a batch: bodies and sources of the messages it wrote (not of one a pending change keeps out of the
+ * store, which nobody would list), its records of server messages, and the records of UIDLs the server no longer lists.
+ */
+async function writePop3Parts(db: HeronDb, batch: SyncBatch, path: string, changes: RowChanges): Promise<void> {
+  const stored = (uid: number) => Boolean(changes.get(path, uid)?.after);
+  const bodies = (batch.bodies ?? []).filter((body) => stored(body.uid));
+  const sources = (batch.sources ?? []).filter((source) => stored(source.uid));
+  const { accountId } = batch;
+  await Promise.all([
+    writeBodyRows(db, bodies),
+    db.sources.bulkPut(sources.map(({ uid, base64 }) => ({ accountId, folderPath: path, uid, base64 }))),
+    db.popMessages.bulkDelete((batch.removedPopUidls ?? []).map((uidl): [string, string] => [accountId, uidl])),
+    db.popMessages.bulkPut(
+      // Field by field, so whatever else an RPC message carried never lands in the store.
+      (batch.popMessages ?? []).map(({ uidl, uid, downloadedAt, partial, deletedLocally }) => ({ accountId, uidl, uid, downloadedAt, partial, deletedLocally })),
+    ),
+  ]);
 }
 
 interface Committed {
@@ -177,7 +206,8 @@ interface Committed {
 /**
  * Applies a batch atomically and resolves after the transaction committed; on any failure nothing of
  * the batch is written and it rejects with HeronError('store-failed'). A malformed batch is refused with
- * HeronError('internal') before anything is touched.
+ * HeronError('internal') before anything is touched. A POP3 batch's messages, bodies, sources and records commit
+ * together, strictly when it asks: the engine deletes a message on the server only after this resolves.
  */
 export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAck> {
   validateBatch(batch);
@@ -200,6 +230,9 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
         conn.pendingChanges,
         conn.searchTerms,
         conn.contacts,
+        conn.accounts,
+        conn.sources,
+        conn.popMessages,
       ],
       async (tx): Promise<Committed> => {
         // Read from the live IDBTransaction, not from our own option, so the ack reports what IndexedDB was asked for.
@@ -208,14 +241,16 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
           throw new HeronError('store-failed', undefined, { operation: 'apply-batch', reason: `durability ${observed}, strict required` });
         }
         const tally = new ThreadTally(accountId);
+        // A POP3 account's folders exist only here: the engine's list names the standard ones, never the person's own.
+        const local = batch.folders !== undefined || batch.foldersComplete ? (await conn.accounts.get(accountId))?.incoming.protocol === 'pop3' : false;
         for (const removed of batch.removedFolders ?? []) await removeFolder(conn, accountId, removed, tally);
-        if (batch.foldersComplete) {
+        if (batch.foldersComplete && !local) {
           // The server's full list: a stored folder missing from it was deleted or renamed there.
           const listed = new Set((batch.folders ?? []).map((f) => f.path));
           const stored = await conn.folders.where('accountId').equals(accountId).primaryKeys();
           for (const [, storedPath] of stored) if (!listed.has(storedPath)) await removeFolder(conn, accountId, storedPath, tally);
         }
-        if (batch.folders?.length) await upsertFolders(conn, accountId, batch.folders);
+        if (batch.folders?.length) await upsertFolders(conn, accountId, batch.folders, local);
         if (batch.resetFolder) {
           // UIDVALIDITY changed: every cached UID of the folder now names a different message, or none.
           await dropFolderMessages(conn, accountId, path, tally);
@@ -230,7 +265,7 @@ export async function applyBatch(db: HeronDb, batch: SyncBatch): Promise<BatchAc
         if (touchesMessages(batch)) counts.touch(path);
         const contacts = new ContactTally();
         const messages = await writeChanges(conn, batch, path, changes, tally, counts, contacts);
-        await Promise.all([tally.write(conn), counts.write(conn), contacts.write(conn.contacts)]);
+        await Promise.all([tally.write(conn), counts.write(conn), contacts.write(conn.contacts), writePop3Parts(conn, batch, path, changes)]);
         // Last and in the same transaction: a crash before commit leaves neither the data nor the cursor.
         if (batch.cursor) await conn.syncCursors.put(batch.cursor);
         return { messages, durability: observed === 'strict' ? 'strict' : 'default' };

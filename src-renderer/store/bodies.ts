@@ -4,13 +4,13 @@ import { Dexie } from 'dexie';
 import { HeronError } from '../../shared/errors';
 import type { AttachmentMeta, MessageBody } from '../../shared/model';
 import type { HeronDb } from './db';
-import type { AttachmentRow, BodyRow } from './rows';
+import type { AttachmentRow, BodyRow, MessageRow } from './rows';
 import { TermChanges } from './search-index';
 import { withBodyWords } from './search-words';
 import { toStoreError } from './store-error';
 
 /** A message's attachment rows: a range of the [accountId+folderPath+uid+partId] primary key. */
-function attachmentsOf(db: HeronDb, accountId: string, folderPath: string, uid: number) {
+export function attachmentsOf(db: HeronDb, accountId: string, folderPath: string, uid: number) {
   return db.attachments
     .where('[accountId+folderPath+uid+partId]')
     .between([accountId, folderPath, uid, Dexie.minKey], [accountId, folderPath, uid, Dexie.maxKey], true, true);
@@ -32,15 +32,19 @@ function toMeta(row: AttachmentRow): AttachmentMeta {
   return { partId, filename, contentType, size, contentId, inline };
 }
 
-/** A body that cannot be keyed is an engine bug ('internal'), not a full disk: refuse it before the transaction. */
-function validate(bodies: readonly MessageBody[]): void {
+/**
+ * A body that cannot be keyed is an engine bug ('internal'), not a full disk: refuse it before the transaction.
+ * `operation` names the caller (putBodies, or a sync batch carrying bodies) in the error.
+ */
+export function validateBodies(bodies: readonly MessageBody[], operation: string): void {
   for (const body of bodies) {
     const { accountId, folderPath, uid } = body;
     if (typeof accountId !== 'string' || accountId === '' || typeof folderPath !== 'string' || folderPath === '' || !Number.isSafeInteger(uid) || uid < 0) {
-      throw new HeronError('internal', undefined, { operation: 'put-bodies', reason: `A body has an invalid key (${String(accountId)}/${String(folderPath)}/${String(uid)}).` });
+      throw new HeronError('internal', undefined, { operation, reason: `A body has an invalid key (${String(accountId)}/${String(folderPath)}/${String(uid)}).` });
     }
+    if (!Array.isArray(body.attachments)) throw new HeronError('internal', undefined, { operation, reason: `Message ${uid} has no attachment list.` });
     for (const meta of body.attachments) {
-      if (typeof meta.partId !== 'string' || meta.partId === '') throw new HeronError('internal', undefined, { operation: 'put-bodies', reason: `Message ${uid} has an attachment without a partId.` });
+      if (typeof meta.partId !== 'string' || meta.partId === '') throw new HeronError('internal', undefined, { operation, reason: `Message ${uid} has an attachment without a partId.` });
     }
   }
 }
@@ -53,36 +57,47 @@ export function previewOf(text: string | null): string {
 }
 
 /**
- * Stores bodies and their attachment lists in one transaction, adds each body's words to its message's search
- * words, and gives each message its preview from the body's text: headers arrive without body bytes, so
- * the preview is filled once the body is here. A body stored again (fetched anew) replaces
- * the old one completely, attachments included, so a re-parse never leaves parts that no longer exist.
+ * A message row as its body makes it: the body's words added to its search words (a cached body is a searchable
+ * one), and its preview from the body's text. The body is the preview's only source (headers carry none), so the
+ * newest body sets it.
+ */
+export function withBody(row: MessageRow, body: Pick<MessageBody, 'text' | 'html'>, indexedAt: number): MessageRow {
+  const preview = previewOf(body.text);
+  return withBodyWords(preview ? { ...row, preview } : row, body, indexedAt);
+}
+
+/**
+ * Writes bodies and their attachment lists inside the caller's transaction (bodies, attachments). A body stored again
+ * (fetched anew) replaces the old one completely, attachments included, so a re-parse never leaves parts that no
+ * longer exist. The message rows are the caller's to update (withBody).
+ */
+export async function writeBodyRows(db: HeronDb, bodies: readonly MessageBody[]): Promise<void> {
+  await Promise.all(bodies.map((body) => attachmentsOf(db, body.accountId, body.folderPath, body.uid).delete()));
+  await Promise.all([
+    db.bodies.bulkPut(bodies.map(toBodyRow)),
+    db.attachments.bulkPut(bodies.flatMap((body) => body.attachments.map((meta) => toAttachmentRow(body, meta)))),
+  ]);
+}
+
+/**
+ * Stores bodies and their attachment lists in one transaction, with each message's body words and preview
+ * (withBody): headers arrive without body bytes, so both are filled once the body is here.
  */
 export async function putBodies(db: HeronDb, bodies: readonly MessageBody[]): Promise<void> {
   if (bodies.length === 0) return;
-  validate(bodies);
+  validateBodies(bodies, 'put-bodies');
   try {
     await db.transaction('rw', [db.bodies, db.attachments, db.messages, db.searchTerms], async () => {
-      await Promise.all(bodies.map((body) => attachmentsOf(db, body.accountId, body.folderPath, body.uid).delete()));
       const headers = await db.messages.bulkGet(bodies.map((b): [string, string, number] => [b.accountId, b.folderPath, b.uid]));
       const indexedAt = Date.now();
       const terms = new TermChanges();
-      // Every row with a body here gets the body's words in the same transaction: a cached body is a searchable one.
       const indexed = headers.flatMap((header, i) => {
-        const body = bodies[i] as MessageBody;
-        const preview = previewOf(body.text);
         if (!header) return [];
-        // The body is the preview's only source (headers carry none), so the newest body sets it.
-        const row = withBodyWords(preview ? { ...header, preview } : header, body, indexedAt);
+        const row = withBody(header, bodies[i] as MessageBody, indexedAt);
         terms.change(header, row);
         return [row];
       });
-      await Promise.all([
-        db.bodies.bulkPut(bodies.map(toBodyRow)),
-        db.attachments.bulkPut(bodies.flatMap((body) => body.attachments.map((meta) => toAttachmentRow(body, meta)))),
-        db.messages.bulkPut(indexed),
-        terms.write(db.searchTerms),
-      ]);
+      await Promise.all([writeBodyRows(db, bodies), db.messages.bulkPut(indexed), terms.write(db.searchTerms)]);
     });
   } catch (error) {
     throw toStoreError(error, 'put-bodies');

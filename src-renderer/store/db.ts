@@ -1,8 +1,24 @@
 // The Heron store: one Dexie database per origin, with a second connection to it that commits with strict durability.
 
 import { Dexie, type DexieOptions, type Table } from 'dexie';
-import type { AccountSummary, SyncCursor } from '../../shared/model';
-import type { AttachmentRow, BodyRow, ContactRow, DraftRow, DroppedChangeRow, FolderRow, MessageRow, OutboxRow, PendingChangeRow, SearchTermRow, SettingRow, ThreadLinkRow, ThreadRow } from './rows';
+import type { AccountSummary, PopMessage, SyncCursor } from '../../shared/model';
+import type {
+  AttachmentRow,
+  BodyRow,
+  ContactRow,
+  DraftRow,
+  DroppedChangeRow,
+  FolderRow,
+  MessageRow,
+  OutboxRow,
+  PendingChangeRow,
+  SearchTermRow,
+  SettingRow,
+  SourceRow,
+  ThreadLinkRow,
+  ThreadRow,
+  UidCounterRow,
+} from './rows';
 import { declareSchema } from './schema';
 
 export type FolderKey = [accountId: string, path: string];
@@ -13,6 +29,7 @@ export type CursorKey = [accountId: string, folderPath: string];
 export type ThreadLinkKey = [accountId: string, messageId: string];
 export type SearchTermKey = [accountId: string, folderPath: string, word: string, seg: number];
 export type ContactKey = [accountId: string, key: string];
+export type PopMessageKey = [accountId: string, uidl: string];
 
 export type Durability = 'default' | 'strict' | 'relaxed';
 
@@ -47,6 +64,9 @@ export class HeronDb extends Dexie {
   declare readonly searchTerms: Table<SearchTermRow, SearchTermKey>;
   declare readonly droppedChanges: Table<DroppedChangeRow, string>;
   declare readonly contacts: Table<ContactRow, ContactKey>;
+  declare readonly popMessages: Table<PopMessage, PopMessageKey>;
+  declare readonly sources: Table<SourceRow, MessageKey>;
+  declare readonly uidCounters: Table<UidCounterRow, string>;
 
   readonly durability: Durability;
   private readonly connectOptions: HeronDbOptions;

@@ -14,17 +14,25 @@ function folderRange(accountId: string, path: string): [unknown[], unknown[]] {
   ];
 }
 
-/** A folder whose counts the store owns (FolderRow.storeCounted) keeps them; any other takes the server's figures from the listing. */
-export async function upsertFolders(db: HeronDb, accountId: string, folders: readonly Folder[]): Promise<void> {
+/**
+ * A folder whose counts the store owns (FolderRow.storeCounted) keeps them; any other takes the server's figures from
+ * the listing. `local`: the account's folders exist only in the store (POP3), whose listing has no figures to give, so
+ * every folder's counts are the store's, counted from its rows the first time (a Sent copy may have been filed before
+ * its folder was listed).
+ */
+export async function upsertFolders(db: HeronDb, accountId: string, folders: readonly Folder[], local = false): Promise<void> {
   const existing = await db.folders.bulkGet(folders.map((f): FolderKey => [accountId, f.path]));
-  const rows = folders.map((folder, i): FolderRow => {
-    const old = existing[i];
-    return old?.storeCounted ? { ...folder, total: old.total, unread: old.unread, storeCounted: true } : { ...folder };
-  });
+  const rows = await Promise.all(
+    folders.map(async (folder, i): Promise<FolderRow> => {
+      const old = existing[i];
+      if (old?.storeCounted) return { ...folder, total: old.total, unread: old.unread, storeCounted: true };
+      return local ? { ...folder, ...(await countFolder(db, accountId, folder.path)), storeCounted: true } : { ...folder };
+    }),
+  );
   await db.folders.bulkPut(rows);
 }
 
-/** Deletes every cached message of a folder with its bodies and attachments, telling the tally which threads lose messages. */
+/** Deletes every cached message of a folder with its bodies, attachments and sources, telling the tally which threads lose messages. */
 export async function dropFolderMessages(db: HeronDb, accountId: string, path: string, tally: ThreadTally): Promise<number> {
   const [lower, upper] = folderRange(accountId, path);
   const messages = () => db.messages.where('[accountId+folderPath+uid]').between(lower, upper, true, true);
@@ -33,6 +41,7 @@ export async function dropFolderMessages(db: HeronDb, accountId: string, path: s
   const [dropped] = await Promise.all([
     messages().delete(),
     db.bodies.where('[accountId+folderPath+uid]').between(lower, upper, true, true).delete(),
+    db.sources.where('[accountId+folderPath+uid]').between(lower, upper, true, true).delete(),
     db.attachments
       .where('[accountId+folderPath+uid+partId]')
       .between([accountId, path, Dexie.minKey, Dexie.minKey], [accountId, path, Dexie.maxKey, Dexie.maxKey], true, true)

@@ -5,7 +5,7 @@ import { HeronError, type HeronErrorData } from '../../shared/errors';
 import type { Address, OutboxWork, OutgoingMessage, SendReport } from '../../shared/model';
 import { ContactTally, SENDABLE_ADDRESS, SENT_SCORE } from './contacts';
 import type { HeronDb } from './db';
-import { queueChange } from './pending-changes';
+import { changeMessages } from './local-changes';
 import type { OutboxRow, OutboxState } from './rows';
 import { toStoreError } from './store-error';
 
@@ -70,7 +70,9 @@ export async function queueOutgoing(db: HeronDb, input: OutgoingInput, now = Dat
     attempts: 0,
     nextAttemptAt: sendAt ?? now + UNDO_DELAY_MS,
     lastError: null,
-    date: null,
+    // RFC 5322 §3.6.1: when the person said the message was ready, that is Send, or the time chosen for Send later;
+    // every attempt then builds the same bytes.
+    date: sendAt ?? now,
     rejected: [],
     accepted: [],
     serverResponse: null,
@@ -120,7 +122,8 @@ export async function retryOutgoing(db: HeronDb, id: string, now = Date.now()): 
       const row = await db.outbox.get(id);
       if (!row) throw new HeronError('not-found', 'That message is no longer in the outbox.');
       if (!RETRYABLE_BY_PERSON.has(row.state)) return;
-      await db.outbox.put({ ...row, state: 'queued', nextAttemptAt: now, lastError: null, rejected: [] });
+      // A message sent early ("Send now" on Send later) is dated now, not at the time it was scheduled for.
+      await db.outbox.put({ ...row, state: 'queued', nextAttemptAt: now, lastError: null, rejected: [], ...(row.attempts === 0 ? { date: now } : {}) });
     });
   } catch (error) {
     throw toStoreError(error, 'retry-outgoing');
@@ -166,13 +169,13 @@ export async function claimOutgoing(db: HeronDb, id: string, now: number): Promi
 }
 
 /**
- * \Answered for the stored copies of the message replied to, through the local change queue: the flag shows at
- * once, survives being offline, and reaches the server with the next replay. Only IMAP has a server to tell.
+ * \Answered for the stored copies of the message replied to (changeMessages): for IMAP through the local change
+ * queue, so the flag shows at once, survives being offline, and reaches the server with the next replay; for POP3,
+ * whose folders exist only in the store, applied there for good.
  */
 async function queueAnswered(db: HeronDb, row: OutboxRow): Promise<void> {
   if (!row.inReplyTo) return;
-  const account = await db.accounts.get(row.accountId);
-  if (account?.incoming.protocol !== 'imap') return;
+  if (!(await db.accounts.get(row.accountId))) return;
   const link = await db.threadLinks.get([row.accountId, row.inReplyTo]);
   if (!link) return;
   const replied = await db.messages
@@ -183,7 +186,7 @@ async function queueAnswered(db: HeronDb, row: OutboxRow): Promise<void> {
   const byFolder = new Map<string, number[]>();
   for (const m of replied) byFolder.set(m.folderPath, [...(byFolder.get(m.folderPath) ?? []), m.uid]);
   for (const [folderPath, uids] of byFolder) {
-    await queueChange(db, { accountId: row.accountId, folderPath, uids, change: { kind: 'flags', add: ['\\Answered'], remove: [] } });
+    await changeMessages(db, { accountId: row.accountId, folderPath, uids, change: { kind: 'flags', add: ['\\Answered'], remove: [] } });
   }
 }
 

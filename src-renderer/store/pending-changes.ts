@@ -26,7 +26,8 @@ function refuse(reason: string): never {
   throw new HeronError('invalid-input', undefined, { operation: 'queue-change', reason });
 }
 
-function validate(input: QueueChangeInput): void {
+/** Refuses a change that could not mean anything ('invalid-input'); local-changes.ts applies the same rules. */
+export function validateChange(input: QueueChangeInput): void {
   if (!input.accountId || !input.folderPath) refuse('A change needs an account and a folder.');
   if (input.uids.length === 0 || !input.uids.every((uid) => Number.isSafeInteger(uid) && uid > 0)) refuse('A change needs valid UIDs.');
   const change = input.change;
@@ -46,14 +47,18 @@ function toQueued(row: PendingChangeRow): QueuedChange {
  * engine syncs it after the replay, because only the server knows the UIDs they get there.
  */
 export async function queueChange(db: HeronDb, input: QueueChangeInput): Promise<QueuedChange> {
-  validate(input);
+  validateChange(input);
   const { accountId, folderPath, change } = input;
   const uids = [...new Set(input.uids)];
   try {
     return await db.transaction(
       'rw',
-      [db.folders, db.messages, db.bodies, db.attachments, db.threads, db.syncCursors, db.pendingChanges, db.searchTerms],
+      [db.accounts, db.folders, db.messages, db.bodies, db.attachments, db.threads, db.syncCursors, db.pendingChanges, db.searchTerms],
       async (): Promise<QueuedChange> => {
+        // A POP3 account has no server folders to replay on: its changes are final in the store (local-changes.ts).
+        if ((await db.accounts.get(accountId))?.incoming.protocol === 'pop3') {
+          throw new HeronError('internal', undefined, { operation: 'queue-change', reason: 'A POP3 account\'s changes are applied locally, never queued.' });
+        }
         const [folder, cursor, queue, rows] = await Promise.all([
           db.folders.get([accountId, folderPath]),
           db.syncCursors.get([accountId, folderPath]),

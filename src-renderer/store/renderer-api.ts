@@ -1,4 +1,4 @@
-// The store's side of the contract: what the engine may ask of the renderer (cursors, batches) and tell it (events).
+// The store's side of the contract: what the engine may ask of the renderer (cursors, batches, POP3 records and UIDs) and tell it (events).
 
 import type { EngineEvent, RendererApi } from '../../shared/contract';
 import type { BatchAck, SyncBatch, SyncCursor } from '../../shared/model';
@@ -9,6 +9,7 @@ import type { HeronDb } from './db';
 import { bodiesMissing, putBodies } from './bodies';
 import { claimOutgoing, outboxWork, recordSend } from './outbox';
 import { completeChange, pendingChangesOf } from './pending-changes';
+import { allocateUids, messageSourceOf, popMessagesOf } from './pop3';
 import { folderUids, getSyncCursor } from './queries';
 import { toStoreError } from './store-error';
 
@@ -41,6 +42,9 @@ export function createStoreRendererApi(db: HeronDb, onEvent: (event: EngineEvent
     outboxWork: (accountId, now) => outboxWork(db, accountId, now),
     claimOutgoing: (outboxId, now) => claimOutgoing(db, outboxId, now),
     recordSend: (outboxId, report) => recordSend(db, outboxId, report),
+    popMessages: (accountId) => popMessagesOf(db, accountId),
+    allocateUids: (accountId, count) => allocateUids(db, accountId, count),
+    messageSource: (accountId, folderPath, uid) => messageSourceOf(db, accountId, folderPath, uid),
     async getFolderUids(accountId: string, folderPath: string): Promise<number[]> {
       try {
         return await folderUids(db, accountId, folderPath);

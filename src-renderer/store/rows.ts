@@ -1,4 +1,4 @@
-// Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, contacts, settings, pending and dropped changes).
+// Row types for the store's tables that shared/model.ts does not define (folder count ownership, message search fields, search terms, bodies, attachments, threads, thread links, outbox, drafts, contacts, settings, pending and dropped changes, POP3 sources and UID counters).
 
 import type { Address, AttachmentMeta, Flag, Folder, MessageBody, MessageHeader, OutgoingAttachment, OutgoingMessage, PendingChange, RecipientRejection } from '../../shared/model';
 import type { HeronErrorData } from '../../shared/errors';
@@ -103,7 +103,7 @@ export interface OutboxRow extends Omit<OutgoingMessage, 'date'> {
   /** When to send or try again; null when no attempt is planned (IndexedDB leaves null out of the index). */
   nextAttemptAt: number | null;
   lastError: HeronErrorData | null;
-  /** The Date header, set when the first attempt starts. */
+  /** The Date header: set when queued (Send, or the Send later time); null only in rows queued before Heron did that. */
   date: number | null;
   /** Recipients the server refused: all of them when failed, some of them when sent. */
   rejected: RecipientRejection[];
@@ -210,4 +210,21 @@ export interface PendingChangeRow extends PendingChange {
   /** UIDVALIDITY of folderPath when the change was queued (from its sync cursor), so a replay never hits other messages under reused UIDs. */
   uidValidity: number | null;
   server: ServerCopy[];
+}
+
+/**
+ * A POP3 copy's raw message (RFC 5322 bytes as base64), keyed like its body and moved with it: it is the only copy
+ * there is, which attachments, "View source" and a later re-parse read back.
+ */
+export interface SourceRow {
+  accountId: string;
+  folderPath: string;
+  uid: number;
+  base64: string;
+}
+
+/** The next local UID of a POP3 account (allocateUids): it only grows, so a UID is never given twice in the account. */
+export interface UidCounterRow {
+  accountId: string;
+  nextUid: number;
 }

@@ -137,6 +137,23 @@ const V5: SchemaVersion = {
 };
 
 /**
+ * Version 6: POP3 accounts, whose mail exists only in the store. New tables only: no stored row needs an upgrade.
+ * - popMessages: what the store knows of each server message, by [accountId+uidl]; [accountId+uid] finds the record
+ *   of a local copy (deleting the copy for good marks the record, for the engine to act on).
+ * - sources: each POP3 copy's raw message, keyed like its body so it moves with it from folder to folder.
+ * - uidCounters: each POP3 account's next local UID (allocateUids). A table of its own rather than a settings row, so
+ *   the account's removal takes it by accountId like every other row of the account.
+ */
+const V6: SchemaVersion = {
+  version: 6,
+  stores: {
+    popMessages: '[accountId+uidl], [accountId+uid]',
+    sources: '[accountId+folderPath+uid]',
+    uidCounters: 'accountId',
+  },
+};
+
+/**
  * Every version ever released, oldest first. To change the schema, never edit a released entry: append
  * one that lists only the tables it changes (each with its full new spec) and, if old rows need new
  * fields, an upgrade, as version 3 adds searchTerms with an upgrade that fills `words` through
@@ -145,7 +162,7 @@ const V5: SchemaVersion = {
  * reaches the latest in one step, or stays at version 1 if an upgrade fails. The schema test opens a
  * version-1 store with such a version 2 to keep this recipe honest.
  */
-export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2, V3, V4, V5];
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [V1, V2, V3, V4, V5, V6];
 
 export const LATEST_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]?.version ?? 1;
 

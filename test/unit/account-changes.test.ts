@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { HeronError } from '../../shared/errors';
-import type { IncomingSettings, OutgoingSettings } from '../../shared/model';
+import { DEFAULT_POP3_OPTIONS, type IncomingSettings, type OutgoingSettings, type Pop3Options } from '../../shared/model';
 import { applyAccountChanges, incomingChanged } from '../../src-main/engine/account-changes';
-import { createAccountRegistry, type AccountRecord } from '../../src-main/engine/accounts';
+import { createAccountRegistry, toSummary, type AccountRecord } from '../../src-main/engine/accounts';
 
 const incoming: IncomingSettings = { protocol: 'imap', host: 'imap.example.test', port: 993, security: 'tls', username: 'ann' };
 const outgoing: OutgoingSettings = { host: 'smtp.example.test', port: 465, security: 'tls', username: 'ann' };
@@ -52,6 +52,30 @@ describe('applying account changes', () => {
     const other = { fingerprint256: 'CC:DD', pem: 'other' };
     assert.equal(applyAccountChanges(record, { incoming: { ...incoming, host: 'mail.example.test' }, pinnedCertificate: other }).pinnedCertificate, other);
     assert.equal(applyAccountChanges(record, { pinnedCertificate: null }).pinnedCertificate, null);
+  });
+
+  it('takes POP3 options for a POP3 account, keeping only their own fields', () => {
+    const pop: AccountRecord = { ...record, incoming: { ...incoming, protocol: 'pop3', port: 995 } };
+    const options: Pop3Options = { leaveOnServer: true, deleteAfterDays: 14, deleteWhenDeletedLocally: true, maxMessageBytes: 1_000_000 };
+    assert.deepEqual(applyAccountChanges(pop, { pop3: { ...options, extra: 1 } as Pop3Options }).pop3, options);
+    assert.deepEqual(applyAccountChanges(pop, { pop3: { ...options, deleteAfterDays: 0, maxMessageBytes: null } }).pop3, { ...options, deleteAfterDays: 0, maxMessageBytes: null });
+  });
+
+  it('refuses POP3 options out of bounds, of the wrong type, or for an IMAP account', () => {
+    const pop: AccountRecord = { ...record, incoming: { ...incoming, protocol: 'pop3', port: 995 } };
+    const bad = (over: Record<string, unknown>) => ({ pop3: { ...DEFAULT_POP3_OPTIONS, ...over } as Pop3Options });
+    assert.throws(() => applyAccountChanges(pop, bad({ deleteAfterDays: -1 })), invalid(/Days before deleting/));
+    assert.throws(() => applyAccountChanges(pop, bad({ deleteAfterDays: 1.5 })), invalid(/Days before deleting/));
+    assert.throws(() => applyAccountChanges(pop, bad({ maxMessageBytes: 10 })), invalid(/size limit/));
+    assert.throws(() => applyAccountChanges(pop, bad({ leaveOnServer: 'yes' })), invalid(/Leave messages/));
+    assert.throws(() => applyAccountChanges(pop, { pop3: null as unknown as Pop3Options }), invalid(/missing/));
+    assert.throws(() => applyAccountChanges(record, { pop3: DEFAULT_POP3_OPTIONS }), invalid(/only to POP3 accounts/));
+  });
+
+  it('shows a POP3 account saved before the options existed with the defaults, and an IMAP account with none', () => {
+    const pop: AccountRecord = { ...record, incoming: { ...incoming, protocol: 'pop3', port: 995 } };
+    assert.deepEqual(toSummary(pop, 'memory').pop3, DEFAULT_POP3_OPTIONS);
+    assert.equal(toSummary(record, 'memory').pop3, null);
   });
 
   it('tells a changed incoming server from the same one', () => {

@@ -15,6 +15,7 @@ const account: AccountSummary = {
   pinnedFingerprint256: 'AA:BB',
   passwordStorage: 'plain-file',
   keepBodiesDays: 30,
+  pop3: null,
   createdAt: 1,
 };
 

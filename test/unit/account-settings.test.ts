@@ -17,6 +17,7 @@ const account: AccountSummary = {
   pinnedFingerprint256: null,
   passwordStorage: 'plain-file',
   keepBodiesDays: 30,
+  pop3: null,
   createdAt: 1,
 };
 

@@ -27,6 +27,7 @@ const account: AccountSummary = {
   pinnedFingerprint256: null,
   passwordStorage: 'plain-file',
   keepBodiesDays: 30,
+  pop3: null,
   createdAt: 1,
 };
 const OWN = { name: 'Ann Lee', address: 'ann@example.test', signature: '' };

@@ -68,7 +68,7 @@ describe('account registry', () => {
     const summary = toSummary(record, 'encrypted');
     assert.equal(summary.pinnedFingerprint256, 'AA:BB');
     assert.ok(!JSON.stringify(summary).includes('BEGIN CERTIFICATE'));
-    assert.deepEqual(Object.keys(summary).sort(), ['createdAt', 'email', 'id', 'incoming', 'keepBodiesDays', 'name', 'outgoing', 'passwordStorage', 'pinnedFingerprint256']);
+    assert.deepEqual(Object.keys(summary).sort(), ['createdAt', 'email', 'id', 'incoming', 'keepBodiesDays', 'name', 'outgoing', 'passwordStorage', 'pinnedFingerprint256', 'pop3']);
   });
 });
 

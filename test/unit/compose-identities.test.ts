@@ -14,6 +14,7 @@ const account: AccountSummary = {
   outgoing: { host: 'smtp.example.test', port: 587, security: 'starttls', username: 'ann' },
   pinnedFingerprint256: null,
   passwordStorage: 'plain-file',
+  pop3: null,
   keepBodiesDays: 30,
   createdAt: 1,
 };

@@ -105,6 +105,9 @@ const rendererApi = (events: EngineEvent[] = []): RendererApi => ({
   outboxWork: async () => ({ due: [], toFile: [], nextAttemptAt: null }),
   claimOutgoing: async () => null,
   recordSend: async () => undefined,
+  popMessages: async () => [],
+  allocateUids: async () => 1,
+  messageSource: async () => null,
   async applyBatch() {
     throw new Error('not used');
   },

@@ -75,6 +75,7 @@ function engineStub(): EngineApi {
     saveDraft: unused,
     discardDraft: unused,
     outgoingLimits: unused,
+    downloadRest: unused,
     openExternal: unused,
   };
 }

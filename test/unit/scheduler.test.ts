@@ -7,6 +7,7 @@ import { HeronError } from '../../shared/errors';
 import type { SyncBatch } from '../../shared/model';
 import type { AccountRecord } from '../../src-main/engine/accounts';
 import { createSyncScheduler } from '../../src-main/engine/scheduler';
+import type { Pop3Session } from '../../src-main/pop3/client';
 import { rendererStub } from '../support/renderer-stub';
 
 const popAccount: AccountRecord = {
@@ -20,12 +21,32 @@ const popAccount: AccountRecord = {
   createdAt: 1,
 };
 
+/** A POP3 server with an empty mailbox: the sync then writes only the account's local folders. `log` hears the session. */
+const emptyMailbox = (log: string[]) => async (): Promise<Pop3Session> => (log.push('open'), {
+  encrypted: true,
+  capabilities: [],
+  authMethod: 'user-pass',
+  stat: async () => ({ count: 0, size: 0 }),
+  uidl: async () => new Map(),
+  list: async () => new Map(),
+  top: async () => Buffer.alloc(0),
+  retr: async () => Buffer.alloc(0),
+  dele: async () => undefined,
+  rset: async () => undefined,
+  quit: async () => void log.push('quit'),
+  close: () => undefined,
+});
+
 function harness(password: string | null = 'pw') {
   const batches: SyncBatch[] = [];
   const events: EngineEvent[] = [];
+  const pop3: string[] = [];
   let renderer: RendererApi | null = null;
   const recorder = rendererStub({
     applyBatch: async (batch) => (batches.push(batch), { applied: true, messages: 0, durability: 'default' }),
+    popMessages: async () => [],
+    allocateUids: async () => 1,
+    messageSource: async () => null,
     engineEvent: (e) => void events.push(e),
   });
   const scheduler = createSyncScheduler({
@@ -33,8 +54,9 @@ function harness(password: string | null = 'pw') {
     password: async () => password,
     renderer: () => renderer,
     tell: (e) => events.push(e),
+    openPop3: emptyMailbox(pop3),
   });
-  return { scheduler, batches, events, attach: () => (renderer = recorder), detach: () => (renderer = null) };
+  return { scheduler, batches, events, pop3, attach: () => (renderer = recorder), detach: () => (renderer = null) };
 }
 
 describe('sync scheduler', () => {
@@ -70,6 +92,26 @@ describe('sync scheduler', () => {
     h.attach();
     await assert.rejects(h.scheduler.syncNow(popAccount), (e: unknown) => e instanceof HeronError && e.code === 'auth-failed');
     assert.ok(h.events.some((e) => e.type === 'account-state' && e.state === 'needs-password'));
+  });
+
+  it('runs one POP3 session per account at a time (servers lock the mailbox), and opening its Inbox syncs', async () => {
+    const h = harness();
+    h.attach();
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const download = h.scheduler.exclusivePop3(popAccount, async () => {
+      h.pop3.push('download');
+      await held;
+      h.pop3.push('download done');
+    });
+    const sync = h.scheduler.syncFolderNow(popAccount, 'INBOX');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(h.pop3, ['download'], 'the sync waits for the download to finish');
+    release();
+    await Promise.all([download, sync]);
+    assert.deepEqual(h.pop3, ['download', 'download done', 'open', 'quit']);
+    await h.scheduler.syncFolderNow(popAccount, 'Trash');
+    assert.equal(h.pop3.length, 4, 'a local folder has nothing on the server');
   });
 
   it('writes nothing when the renderer left during the sync', async () => {

@@ -3,17 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Dexie, liveQuery, type DBCore, type DBCoreMutateRequest, type Middleware } from 'dexie';
+import { Dexie, liveQuery, type DBCore, type Middleware } from 'dexie';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { EngineEvent } from '../../shared/contract';
 import { HeronError } from '../../shared/errors';
-import type { AccountSummary, Folder, MessageHeader, SyncBatch, SyncCursor } from '../../shared/model';
+import { DEFAULT_POP3_OPTIONS, type AccountSummary, type Folder, type MessageHeader, type SyncBatch, type SyncCursor } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { HeronDb } from '../../src-renderer/store/db';
 import { foldersOf, getSyncCursor, newestInFolder, putAccounts } from '../../src-renderer/store/queries';
 import { queueChange } from '../../src-renderer/store/pending-changes';
 import { createStoreRendererApi } from '../../src-renderer/store/renderer-api';
 import { countUnread, countFlagged } from '../support/store-oracle';
+import { failingWrites, rejection, snapshot } from '../support/store-faults';
 
 // liveQuery stays silent unless Dexie's global dependencies name an IndexedDB (a browser always has one);
 // the databases themselves still get the factory explicitly.
@@ -70,51 +71,12 @@ function cursor(folderPath: string, over: Partial<SyncCursor> = {}): SyncCursor 
   return { accountId: 'a1', folderPath, uidValidity: 7, uidNext: 100, highestModseq: '42', backfillBelowUid: null, updatedAt: BASE_DATE, ...over };
 }
 
-/** Every row of every table, to compare the whole store before and after a failed batch. */
-async function snapshot(db: HeronDb): Promise<Record<string, unknown[]>> {
-  const entries = await Promise.all(db.tables.map(async (t) => [t.name, await t.toArray()] as const));
-  return Object.fromEntries(entries);
-}
-
-/** A storage failure at the IndexedDB request level for one table, armed on demand: what a full disk looks like to Dexie. */
-function failingWrites(tableName: string): { middleware: Middleware<DBCore>; arm: () => void } {
-  let armed = false;
-  const middleware: Middleware<DBCore> = {
-    stack: 'dbcore',
-    name: 'test-failing-writes',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name);
-        return {
-          ...table,
-          mutate: (req: DBCoreMutateRequest) => {
-            if (armed && name === tableName && req.type === 'put') {
-              return Promise.reject(new DOMException(`The disk is full (test, ${tableName}).`, 'QuotaExceededError'));
-            }
-            return table.mutate(req);
-          },
-        };
-      },
-    }),
-  };
-  return { middleware, arm: () => (armed = true) };
-}
-
 /** Waits for a condition that an asynchronous observer makes true; fails rather than hanging. */
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
   assert.ok(condition(), 'the condition never became true');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the promise to reject');
-}
 
 test('folders are upserted and removed with their messages, bodies, attachments and cursor', async () => {
   const db = openDb();
@@ -422,7 +384,8 @@ test('a strict batch commits through the strict connection with IndexedDB durabi
     accountId: 'a1',
     folderPath: 'INBOX',
     upsertMessages: [header(1), header(2)],
-    cursor: cursor('INBOX', { popUidls: ['u1', 'u2'] }),
+    cursor: cursor('INBOX'),
+    popMessages: [1, 2].map((uid) => ({ accountId: 'a1', uidl: `u${uid}`, uid, downloadedAt: BASE_DATE, partial: false, deletedLocally: false })),
     durability: 'strict',
   });
   assert.deepEqual(strictAck, { applied: true, messages: 2, durability: 'strict' });
@@ -436,7 +399,7 @@ test('a strict batch commits through the strict connection with IndexedDB durabi
     { connection: 'strict', asked: 'strict', idb: 'strict' },
     { connection: 'default', asked: 'default', idb: 'default' },
   ]);
-  assert.deepEqual((await getSyncCursor(db, 'a1', 'INBOX'))?.popUidls, ['u1', 'u2'], 'the default connection reads what the strict one wrote');
+  assert.deepEqual((await db.popMessages.toArray()).map((m) => m.uidl), ['u1', 'u2'], 'the default connection reads what the strict one wrote');
   db.close();
 });
 
@@ -467,6 +430,7 @@ test('putAccounts replaces the list and keeps display fields only', async () => 
     outgoing: { host: 'smtp.example.test', port: 587, security: 'starttls', username: id },
     pinnedFingerprint256: null,
     keepBodiesDays: 30,
+    pop3: null,
     passwordStorage: 'encrypted',
     createdAt: 1,
   });
@@ -510,6 +474,7 @@ test('the renderer API serves cursors and batches and forwards events in order, 
     outgoing: null,
     pinnedFingerprint256: null,
     keepBodiesDays: null,
+    pop3: DEFAULT_POP3_OPTIONS,
     passwordStorage: 'memory',
     createdAt: 5,
   };
@@ -531,7 +496,7 @@ test('the renderer API serves cursors and batches and forwards events in order, 
 test('an account that leaves the engine list takes its cached mail with it; others keep theirs', async () => {
   const db = openDb();
   const summary = (id: string): AccountSummary => ({
-    id, name: id, email: `${id}@example.test`, createdAt: 1, pinnedFingerprint256: null, passwordStorage: 'memory', outgoing: null, keepBodiesDays: null,
+    id, name: id, email: `${id}@example.test`, createdAt: 1, pinnedFingerprint256: null, passwordStorage: 'memory', outgoing: null, keepBodiesDays: null, pop3: null,
     incoming: { protocol: 'imap', host: 'imap.example.test', port: 993, security: 'tls', username: id },
   });
   await putAccounts(db, [summary('a1'), summary('a2')]);

@@ -202,7 +202,7 @@ describe('suggestAddresses', () => {
 describe('contacts and the account', () => {
   const imap: IncomingSettings = { protocol: 'imap', host: 'imap.example.test', port: 993, security: 'tls', username: 'ann' };
   const summary = (id: string, incoming: IncomingSettings): AccountSummary => ({
-    id, name: id, email: `${id}@example.test`, incoming, outgoing: null, pinnedFingerprint256: null, passwordStorage: 'memory', keepBodiesDays: null, createdAt: 1,
+    id, name: id, email: `${id}@example.test`, incoming, outgoing: null, pinnedFingerprint256: null, passwordStorage: 'memory', keepBodiesDays: null, pop3: null, createdAt: 1,
   });
 
   it('stay when the mailbox moved and go with a removed account', async () => {

@@ -5,21 +5,27 @@ import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
-import type { AccountSummary, IncomingSettings } from '../../shared/model';
+import { DEFAULT_POP3_OPTIONS, type AccountSummary, type IncomingSettings } from '../../shared/model';
 import { applyBatch } from '../../src-renderer/store/apply-batch';
 import { mailboxMoved, putAccounts } from '../../src-renderer/store/accounts';
 import { HeronDb } from '../../src-renderer/store/db';
-import { queueChange } from '../../src-renderer/store/pending-changes';
+import { changeMessages } from '../../src-renderer/store/local-changes';
+import { allocateUids } from '../../src-renderer/store/pop3';
 
 const imap: IncomingSettings = { protocol: 'imap', host: 'imap.example.test', port: 993, security: 'tls', username: 'ann' };
 const pop3: IncomingSettings = { protocol: 'pop3', host: 'pop.example.test', port: 995, security: 'tls', username: 'ann' };
 
 function summary(id: string, incoming: IncomingSettings): AccountSummary {
-  return { id, name: id, email: `${id}@example.test`, incoming, outgoing: null, pinnedFingerprint256: null, passwordStorage: 'memory', keepBodiesDays: null, createdAt: 1 };
+  const pop3 = incoming.protocol === 'pop3' ? DEFAULT_POP3_OPTIONS : null;
+  return { id, name: id, email: `${id}@example.test`, incoming, outgoing: null, pinnedFingerprint256: null, passwordStorage: 'memory', keepBodiesDays: null, pop3, createdAt: 1 };
 }
 
-/** A folder with one message and its cursor, a queued change, a draft and an outbox message, for one account. */
-async function fill(db: HeronDb, accountId: string): Promise<void> {
+/**
+ * A folder with one message and its cursor, a flag change (queued for IMAP, applied for POP3), a draft and an outbox
+ * message, for one account; a POP3 account's message also has its source, its server record and a UID counter.
+ */
+async function fill(db: HeronDb, accountId: string, pop = false): Promise<void> {
+  if (pop) await allocateUids(db, accountId, 1);
   await applyBatch(db, {
     accountId,
     folders: [{ accountId, path: 'INBOX', name: 'Inbox', delimiter: '/', parentPath: null, specialUse: 'inbox', subscribed: true, selectable: true, total: 0, unread: 0 }],
@@ -31,8 +37,9 @@ async function fill(db: HeronDb, accountId: string): Promise<void> {
       },
     ],
     cursor: { accountId, folderPath: 'INBOX', uidValidity: 7, uidNext: 2, highestModseq: null, backfillBelowUid: null, updatedAt: 1 },
+    ...(pop ? { sources: [{ uid: 1, base64: 'SGk=' }], popMessages: [{ accountId, uidl: 'u1', uid: 1, downloadedAt: 1, partial: false, deletedLocally: false }] } : {}),
   });
-  await queueChange(db, { accountId, folderPath: 'INBOX', uids: [1], change: { kind: 'flags', add: ['\\Seen'], remove: [] } });
+  await changeMessages(db, { accountId, folderPath: 'INBOX', uids: [1], change: { kind: 'flags', add: ['\\Seen'], remove: [] } });
   // Only their account matters here: the rows' other fields belong to the composer.
   await db.table('drafts').put({ id: `draft-${accountId}`, accountId });
   await db.table('outbox').put({ id: `out-${accountId}`, accountId });
@@ -57,6 +64,8 @@ describe('a mailbox that moved', () => {
     assert.equal(mailboxMoved(imap, { ...imap, username: 'ann@example.test' }), true);
     assert.equal(mailboxMoved(imap, { ...pop3 }), true);
     assert.equal(mailboxMoved(pop3, { ...pop3, host: 'pop2.example.test', username: 'other' }), false);
+    // The engine refuses a protocol change; were one reported anyway, POP3 mail that exists only here would stay.
+    assert.equal(mailboxMoved(pop3, { ...imap }), false);
   });
 
   it("drops the old mailbox's copy and keeps drafts and the outbox; other accounts keep everything", async () => {
@@ -78,8 +87,9 @@ describe('a mailbox that moved', () => {
     const db = new HeronDb(`heron-moved-${randomUUID()}`, { indexedDB, IDBKeyRange });
     await putAccounts(db, [summary('a1', imap), summary('p1', pop3)]);
     await fill(db, 'a1');
-    await fill(db, 'p1');
+    await fill(db, 'p1', true);
     const before = { a1: await rowsOf(db, 'a1'), p1: await rowsOf(db, 'p1') };
+    assert.ok(before.p1.sources && before.p1.popMessages && before.p1.uidCounters, JSON.stringify(before.p1));
     await putAccounts(db, [summary('a1', { ...imap, port: 143, security: 'starttls' }), summary('p1', { ...pop3, host: 'pop2.example.test' })]);
     assert.deepEqual({ a1: await rowsOf(db, 'a1'), p1: await rowsOf(db, 'p1') }, before);
     db.close();

@@ -44,14 +44,18 @@ describe('queueOutgoing', () => {
     const db = openDb();
     const row = await queueOutgoing(db, input(), NOW);
     assert.match(row.messageId, /^<[0-9a-f-]{36}@maillab\.test>$/);
-    assert.deepEqual([row.state, row.nextAttemptAt, row.attempts, row.date], ['queued', NOW + UNDO_DELAY_MS, 0, null]);
+    // Dated when Send was pressed (RFC 5322 §3.6.1), so every attempt gives the same bytes.
+    assert.deepEqual([row.state, row.nextAttemptAt, row.attempts, row.date], ['queued', NOW + UNDO_DELAY_MS, 0, NOW]);
     assert.equal((await db.outbox.get(row.id))?.messageId, row.messageId);
   });
 
-  it('a Send later time is when it becomes due', async () => {
+  it('a Send later time is when it becomes due, and its Date; sent early, it is dated then', async () => {
     const db = openDb();
     const row = await queueOutgoing(db, input({ sendAt: NOW + 3_600_000 }), NOW);
-    assert.equal(row.nextAttemptAt, NOW + 3_600_000);
+    assert.deepEqual([row.nextAttemptAt, row.date], [NOW + 3_600_000, NOW + 3_600_000]);
+    await retryOutgoing(db, row.id, NOW + 60_000);
+    assert.deepEqual((await outboxWork(db, 'a1', NOW + 60_000)).due, [row.id]);
+    assert.equal((await claimOutgoing(db, row.id, NOW + 60_000))?.date, NOW + 60_000);
   });
 
   it('refuses a message without recipients, with a bad address, or with an unreadable attachment', async () => {
@@ -95,11 +99,11 @@ describe('outboxWork and claimOutgoing', () => {
     assert.equal(await claimOutgoing(db, due[0] as string, NOW + UNDO_DELAY_MS), null);
   });
 
-  it('a claim marks the message as being sent, counts the attempt and fixes its Date; Undo is then too late', async () => {
+  it('a claim marks the message as being sent and counts the attempt, keeping the Date of the Send; Undo is then too late', async () => {
     const db = openDb();
     const row = await queueOutgoing(db, input(), NOW);
     const claimed = await claimOutgoing(db, row.id, NOW + 6_000);
-    assert.deepEqual([claimed?.attempts, claimed?.date, claimed?.messageId], [1, NOW + 6_000, row.messageId]);
+    assert.deepEqual([claimed?.attempts, claimed?.date, claimed?.messageId], [1, NOW, row.messageId]);
     assert.equal(await stateOf(db, row.id), 'sending');
     assert.equal(await claimOutgoing(db, row.id, NOW + 6_000), null, 'claimed once');
     assert.equal(await removeOutgoing(db, row.id), false);
@@ -166,7 +170,7 @@ describe('recordSend', () => {
     assert.deepEqual([sent?.state, sent?.serverResponse, sent?.sentAt], ['sent', '250 2.0.0 Ok: queued as X', NOW + 6_000]);
     assert.equal(await removeOutgoing(db, row.id), false, 'not before its copy is in Sent');
     const work = await outboxWork(db, 'a1', NOW + 7_000);
-    assert.deepEqual([work.due, work.toFile.map((m) => [m.id, m.date])], [[], [[row.id, NOW + UNDO_DELAY_MS]]], 'a stopped round files it later, same Date');
+    assert.deepEqual([work.due, work.toFile.map((m) => [m.id, m.date])], [[], [[row.id, NOW]]], 'a stopped round files it later, same Date');
     await recordSend(db, row.id, { kind: 'filed', sentFolder: 'Sent', error: null });
     assert.equal(await db.outbox.get(row.id), undefined);
   });
@@ -211,6 +215,6 @@ function account(): AccountSummary {
   const server = { host: 'mail.example.test', port: 993, security: 'tls' as const, username: 'alice' };
   return {
     id: 'a1', name: 'Alice', email: 'alice@maillab.test', incoming: { ...server, protocol: 'imap' }, outgoing: { ...server, port: 465 },
-    pinnedFingerprint256: null, passwordStorage: 'memory', keepBodiesDays: null, createdAt: NOW,
+    pinnedFingerprint256: null, passwordStorage: 'memory', keepBodiesDays: null, pop3: null, createdAt: NOW,
   };
 }

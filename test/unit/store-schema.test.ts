@@ -28,7 +28,10 @@ test('the schema opens with every table the design names', async () => {
   assert.equal(db.verno, LATEST_SCHEMA_VERSION);
   assert.deepEqual(
     db.tables.map((t) => t.name).sort(),
-    ['accounts', 'attachments', 'bodies', 'contacts', 'drafts', 'droppedChanges', 'folders', 'messages', 'outbox', 'pendingChanges', 'searchTerms', 'settings', 'syncCursors', 'threadLinks', 'threads'],
+    [
+      'accounts', 'attachments', 'bodies', 'contacts', 'drafts', 'droppedChanges', 'folders', 'messages', 'outbox', 'pendingChanges', 'popMessages', 'searchTerms',
+      'settings', 'sources', 'syncCursors', 'threadLinks', 'threads', 'uidCounters',
+    ],
   );
   db.close();
 });
@@ -59,6 +62,10 @@ test('primary keys and indexes exist in IndexedDB as designed', async () => {
     droppedChanges: { keyPath: 'id', indexes: [] },
     // Suggestions: a typed prefix of any word of a contact is one range of the multi-entry index.
     contacts: { keyPath: ['accountId', 'key'], indexes: ['words'] },
+    // POP3: a server message's record by UIDL, and by the local UID of its copy (deleting the copy marks it).
+    popMessages: { keyPath: ['accountId', 'uidl'], indexes: ['[accountId+uid]'] },
+    sources: { keyPath: ['accountId', 'folderPath', 'uid'], indexes: [] },
+    uidCounters: { keyPath: 'accountId', indexes: [] },
   };
   for (const [table, want] of Object.entries(expected)) {
     const got = describeStore(db, table);
@@ -154,5 +161,23 @@ test('version 5 fills contacts from the messages a version-4 store already holds
     ],
   );
   assert.deepEqual(await db.contacts.where('words').startsWith('lee').primaryKeys(), [['a1', 'ann@example.test']]);
+  db.close();
+});
+
+test('version 6 adds the POP3 tables to a version-5 store and keeps what it held', async () => {
+  const name = uniqueName();
+  const v5 = new Dexie(name, { indexedDB, IDBKeyRange });
+  declareSchema(v5, SCHEMA_HISTORY.filter((entry) => entry.version <= 5));
+  await v5.open();
+  await v5.table('settings').put({ key: 'theme', value: 'dark' });
+  v5.close();
+
+  const db = new HeronDb(name, { indexedDB, IDBKeyRange });
+  await db.open();
+  assert.equal(db.verno, 6);
+  assert.deepEqual(await db.settings.get('theme'), { key: 'theme', value: 'dark' });
+  assert.deepEqual([await db.popMessages.count(), await db.sources.count(), await db.uidCounters.count()], [0, 0, 0]);
+  await db.popMessages.put({ accountId: 'p1', uidl: 'u1', uid: 7, downloadedAt: 1, partial: true, deletedLocally: false });
+  assert.equal((await db.popMessages.where('[accountId+uid]').equals(['p1', 7]).first())?.uidl, 'u1');
   db.close();
 });

@@ -166,7 +166,7 @@ describe('searchMessages', () => {
 
     await put(db, [header(9, { subject: 'Kept' })]);
     await put(db, [header(9, { accountId: 'a2', subject: 'Gone with its account' })]);
-    const account = (id: string) => ({ id, name: id, email: `${id}@example.test`, incoming: { protocol: 'imap' as const, host: 'h', port: 993, security: 'tls' as const, username: id }, outgoing: null, pinnedFingerprint256: null, passwordStorage: 'memory' as const, keepBodiesDays: null, createdAt: 0 });
+    const account = (id: string) => ({ id, name: id, email: `${id}@example.test`, incoming: { protocol: 'imap' as const, host: 'h', port: 993, security: 'tls' as const, username: id }, outgoing: null, pinnedFingerprint256: null, passwordStorage: 'memory' as const, keepBodiesDays: null, pop3: null, createdAt: 0 });
     await putAccounts(db, [account('a1'), account('a2')]);
     await putAccounts(db, [account('a1')]);
     assert.deepEqual((await db.searchTerms.toArray()).filter((row) => row.accountId === 'a2'), []);

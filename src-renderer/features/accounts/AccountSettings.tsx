@@ -1,4 +1,4 @@
-// The account settings dialog: name, days kept offline, the password, the addresses it sends from (with signatures), the servers (with the doctor, and changing them), the sending domain and removing the account.
+// The account settings dialog: name, days kept offline (or, for POP3, what happens to the server's copy), the password, the addresses it sends from (with signatures), the servers (with the doctor, and changing them), the sending domain and removing the account.
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo, EngineApi } from '../../../shared/contract';
@@ -14,6 +14,7 @@ import { accountChanges, describeServer, MAX_KEEP_DAYS, settingsButtonId, settin
 import { ErrorNote } from './ErrorNote';
 import { fixFor } from './error-fix';
 import { IdentitiesEditor } from './IdentitiesEditor';
+import { Pop3ServerOptions } from './Pop3ServerOptions';
 import './account-settings.css';
 
 interface Props {
@@ -104,6 +105,8 @@ export function AccountSettings({ db, engine, info, account, reason, onClose }: 
     });
 
   const daysInvalid = general.error?.code === 'invalid-input';
+  // A POP3 account keeps every message it downloads, so there are no days to choose.
+  const pop3 = account.incoming.protocol === 'pop3';
   return (
     <dialog ref={dialog} className="account-settings" aria-labelledby={`${id}-title`} aria-modal="true" onClose={onClose} onKeyDown={(e) => e.stopPropagation()}>
       <header>
@@ -120,29 +123,33 @@ export function AccountSettings({ db, engine, info, account, reason, onClose }: 
       )}
 
       <form aria-labelledby={`${id}-general`} onSubmit={saveGeneral}>
-        <h3 id={`${id}-general`}>Name and offline mail</h3>
+        <h3 id={`${id}-general`}>{pop3 ? 'Name' : 'Name and offline mail'}</h3>
         <div className="field">
           <label htmlFor={`${id}-name`}>Display name</label>
           <input id={`${id}-name`} ref={nameField} value={form.name} placeholder={account.email} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-days`}>Days of mail to keep offline</label>
-          <input
-            id={`${id}-days`}
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={MAX_KEEP_DAYS}
-            step={1}
-            value={form.keepDays}
-            aria-invalid={daysInvalid}
-            aria-describedby={`${id}-days-hint`}
-            onChange={(e) => setForm({ ...form, keepDays: e.target.value })}
-          />
-        </div>
-        <p className="hint" id={`${id}-days-hint`}>
-          Heron downloads whole messages from this many recent days so they can be read offline. Empty or 0: a message is downloaded when you open it.
-        </p>
+        {!pop3 && (
+          <>
+            <div className="field">
+              <label htmlFor={`${id}-days`}>Days of mail to keep offline</label>
+              <input
+                id={`${id}-days`}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={MAX_KEEP_DAYS}
+                step={1}
+                value={form.keepDays}
+                aria-invalid={daysInvalid}
+                aria-describedby={`${id}-days-hint`}
+                onChange={(e) => setForm({ ...form, keepDays: e.target.value })}
+              />
+            </div>
+            <p className="hint" id={`${id}-days-hint`}>
+              Heron downloads whole messages from this many recent days so they can be read offline. Empty or 0: a message is downloaded when you open it.
+            </p>
+          </>
+        )}
         {general.error && <ErrorNote error={general.error} />}
         <div className="actions">
           <p className="saved" role="status">
@@ -153,6 +160,8 @@ export function AccountSettings({ db, engine, info, account, reason, onClose }: 
           </button>
         </div>
       </form>
+
+      {pop3 && <Pop3ServerOptions engine={engine} account={account} />}
 
       <form aria-labelledby={`${id}-password`} onSubmit={savePassword}>
         <h3 id={`${id}-password`}>Password</h3>
@@ -227,6 +236,7 @@ export function AccountSettings({ db, engine, info, account, reason, onClose }: 
             <p>
               Remove {account.email} from Heron? Its saved password and the copy of its mail on this computer are deleted, including drafts and unsent
               messages that never reached the server. Nothing is deleted on the server.
+              {pop3 && ' Messages Heron already deleted from the POP3 server, and the folders you made, exist only on this computer: they are lost for good.'}
             </p>
             {removal.error && <ErrorNote error={removal.error} />}
             <div className="actions">

@@ -1,9 +1,10 @@
-// Every action on messages goes the same way: the store applies it at once and queues it, then the engine replays the queue on the server.
+// Every action on messages goes the same way: the store applies it at once and queues it, then the engine replays the queue on the server; a POP3 account's change is final in the store.
 
 import type { EngineApi } from '../../../shared/contract';
 import type { Flag, LocalChange, MessageHeader } from '../../../shared/model';
 import type { HeronDb } from '../../store/db';
-import { pendingChangesOf, queueChange } from '../../store/pending-changes';
+import { changeMessages } from '../../store/local-changes';
+import { pendingChangesOf } from '../../store/pending-changes';
 
 export interface ChangeTarget {
   accountId: string;
@@ -34,12 +35,12 @@ export async function replayUntilDone(db: HeronDb, engine: EngineApi, accountId:
 /**
  * Queues the change (the store shows it at once) and has the engine replay it. A replay that fails (offline,
  * server down) keeps the change queued and is reported through the account's state, so only the local step
- * can reject here.
+ * can reject here. A POP3 account's folders exist only in the store: its change is done once applied there.
  */
 export async function runChange(db: HeronDb, engine: EngineApi, target: ChangeTarget, change: LocalChange): Promise<void> {
   if (target.uids.length === 0) return;
-  await queueChange(db, { ...target, change });
-  void replayUntilDone(db, engine, target.accountId).catch(() => undefined);
+  const queued = await changeMessages(db, { ...target, change });
+  if (queued) void replayUntilDone(db, engine, target.accountId).catch(() => undefined);
 }
 
 const SEEN: Flag = '\\Seen';

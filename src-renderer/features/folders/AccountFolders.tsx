@@ -1,4 +1,4 @@
-// One account in the folder pane: its name (collapsible), offline and unencrypted badges, settings, sync progress, password prompt or error with its fix, then its folders.
+// One account in the folder pane: its name (collapsible), offline and unencrypted badges, settings, sync progress, password prompt or error with its fix, then its folders (a POP3 account's with the tools to make its own).
 
 import type { EngineApi } from '../../../shared/contract';
 import { HeronError, type HeronErrorData } from '../../../shared/errors';
@@ -69,7 +69,18 @@ export function AccountFolders({ db, engine, account, progress, needsPassword, o
           <ErrorFixButton error={error} onFix={() => onFix(error)} />
         </div>
       )}
-      {!closed && <FolderPane db={db} accountId={account.id} selection={selection} onSelect={onSelect} collapsed={collapsed} onToggleCollapsed={onToggleCollapsed} drop={drop} />}
+      {!closed && (
+        <FolderPane
+          db={db}
+          accountId={account.id}
+          selection={selection}
+          onSelect={onSelect}
+          collapsed={collapsed}
+          onToggleCollapsed={onToggleCollapsed}
+          drop={drop}
+          local={account.incoming.protocol === 'pop3'}
+        />
+      )}
     </section>
   );
 }

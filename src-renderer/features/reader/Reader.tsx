@@ -1,4 +1,4 @@
-// The reader: one message's header, its body in the sandboxed frame (remote content blocked until allowed), attachments and source.
+// The reader: one message's header, its body in the sandboxed frame (remote content blocked until allowed), attachments and source; for a POP3 message kept in part, the way to the rest.
 
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useState } from 'react';
@@ -14,6 +14,7 @@ import { buildFrameDocument } from './frame-document';
 import type { LinkPolicy } from './link-target';
 import { MessageDate } from './MessageDate';
 import { MessageFrame } from './MessageFrame';
+import { PartialMessageBar } from './PartialMessageBar';
 import { plainTextToHtml } from './plain-text';
 import { RemoteContentBar } from './RemoteContentBar';
 import { allowRemoteForSender, forgetRemoteForSender, useSenderAllowsRemote } from './remote-consent';
@@ -137,6 +138,7 @@ export function Reader({ db, engine, info, account, folderPath, uid, onCompose, 
           </div>
         </header>
       )}
+      <PartialMessageBar db={db} engine={engine} account={account} folderPath={folderPath} uid={uid} />
       {source instanceof Error && <ErrorNote error={source} />}
       {source !== null && source !== 'loading' && !(source instanceof Error) && <SourceView source={source} onClose={() => setSource(null)} />}
       {body.status === 'loading' && <p className="reader-note">Loading the message…</p>}
