@@ -177,6 +177,11 @@ async function inboxSynced(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`${total} messages`);
   await expect(rows(page).first()).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Accounts and folders' }).locator('.sync-status')).toHaveText('', { timeout: SERVER_TIMEOUT });
+  // The heading's count is the server's and the status line is empty between passes too: the store holding every
+  // message is what says the folder is synced (CI once pressed End while the backfill was still adding rows).
+  await expect
+    .poll(async () => (await storeRows(page, 'messages')).filter((m) => m.folderPath === 'INBOX').length, { timeout: SERVER_TIMEOUT })
+    .toBe(total);
 }
 
 test('folders show their unread counts and the list shows the newest first', async ({ page }) => {
