@@ -13,7 +13,9 @@ export default defineConfig({
   retries: 0,
   timeout: 120_000,
   expect: { timeout: 20_000 },
-  outputDir: 'test-results',
+  // Not test-results itself: Playwright empties its output directory at every start, and test-results/security holds
+  // the figures the unit and integration tiers recorded earlier in the same `npm test` (scripts/security-report.ts).
+  outputDir: 'test-results/playwright',
   use: {
     browserName: 'chromium',
     headless: true,

@@ -16,7 +16,11 @@ const WORD = /[\p{L}\p{N}]+/gu;
 /** Scripts written without spaces: indexed as overlapping pairs of characters, so a word inside a run can be found. */
 const CJK_RUN = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+/u;
 const CJK_SPLIT = /([\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+)/u;
-const EMAIL = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/**
+ * Parts bounded by RFC 5321's limits (64 for the local part, 63 a label): unbounded, a long run of letters with no
+ * "@" made every start position scan to its end, quadratic time that froze the window on one hostile body.
+ */
+const EMAIL = /[\p{L}\p{N}._%+'-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
 const MARKS = /\p{M}+/gu;
 /** Letters NFKD does not take apart, spelled the way people type them without the key. */
 const LIGATURES: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i', ς: 'σ' };

@@ -1,9 +1,11 @@
-// `npm test`: installs what the tests need, then lint, type-check, unit, integration and e2e, ending with one total line.
+// `npm test`: installs what the tests need, then lint, type-check, unit, integration and e2e, then SECURITY.md's
+// figures, ending with one total line.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { updateSecurityReport } from '../scripts/security-report';
 import { ensureSystemPackages } from './lab/packages';
 
 /** Debian packages the tiers use (see DESIGN.md); installed when root, else the command is printed. */
@@ -72,6 +74,20 @@ async function e2eTests(scratch: string): Promise<Tally> {
   return tally;
 }
 
+/**
+ * SECURITY.md's figures table, rewritten from what the security suites of this run (and earlier ones, dated as such)
+ * recorded; one check, failed by a bad figure or a document without its markers. git is only read, never written.
+ */
+async function securityReport(): Promise<Tally> {
+  try {
+    const bad = await updateSecurityReport();
+    return bad.length === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+  } catch (error) {
+    console.error(`SECURITY.md was not updated: ${error instanceof Error ? error.message : String(error)}`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
 /** Lint and type-check count as one check each, so a type error fails `npm test` like a failing test. */
 async function staticChecks(): Promise<Tally> {
   const results = [await run('npx', ['eslint', '.']), await run('npm', ['run', '--silent', 'typecheck'])];
@@ -97,6 +113,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  console.log('\n=== security report ===');
+  totals['security report'] = await securityReport();
 
   console.log('\n=== summary ===');
   for (const [tier, t] of Object.entries(totals)) console.log(`${tier}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);

@@ -30,6 +30,12 @@ const DIALOGUES: Record<DoctorTarget['protocol'], (ctx: AdviceContext) => Dialog
 const SILENCE_BEFORE_TLS_PROBE_MS = 2_000;
 const TLS_PORT = Symbol('implicit TLS port');
 
+/**
+ * The most one step on the connection may take, in waits. Each line read is bounded by one wait, but a server that
+ * sends a reply line by line without ever finishing it (slow-loris) would otherwise hold the step forever.
+ */
+const STEP_WAITS = 4;
+
 /** Thrown after a failed step is recorded: the run ends there. */
 class Stop extends Error {}
 
@@ -58,6 +64,7 @@ class DoctorRun {
   private readonly ctx: AdviceContext;
   private readonly dialogue: Dialogue;
   private readonly waitMs: number;
+  private channel: LineChannel | null = null;
   private features: ServerFeatures | null = null;
   private tls: TlsInfo | null = null;
   private encrypted = false;
@@ -75,14 +82,13 @@ class DoctorRun {
 
   async check(credentials: { username: string; password: string } | null): Promise<void> {
     const { security, protocol } = this.target;
-    let channel: LineChannel | null = null;
     try {
       const addresses = await this.step('resolve', () => resolveHost(this.ctx, this.waitMs), (found) =>
         found[0] === this.target.host ? `${this.target.host} is an IP address; nothing to look up.` : `${this.target.host} is ${found.join(', ')}.`,
       );
       const connected = await this.step('connect', () => connectAny(this.ctx, addresses, this.waitMs), ({ address }) => `Connected to ${address} port ${this.target.port}.`);
       const open = new LineChannel(connected.socket, this.transcript, this.waitMs);
-      channel = open;
+      this.channel = open;
       if (security === 'tls') await this.step('tls', () => this.handshake(open), (info) => describeTls(info, Boolean(this.options.pinnedFingerprint256)));
       await this.step('greeting', () => this.greeting(open, connected.address), (line) => line);
       this.features = await this.step('capabilities', () => this.dialogue.features(open), (found) =>
@@ -104,11 +110,11 @@ class DoctorRun {
         // Login methods stay as announced before login (servers stop listing them once logged in).
         if (after) this.features = { ...after, authMechanisms: before.authMechanisms };
       }
-      await this.dialogue.quit(open);
+      await this.bounded(this.dialogue.quit(open)).catch(() => undefined);
     } catch (error) {
       if (!(error instanceof Stop)) throw error;
     } finally {
-      channel?.close();
+      this.channel?.close();
     }
   }
 
@@ -130,7 +136,7 @@ class DoctorRun {
   private async step<T>(name: DoctorStepName, work: () => Promise<T>, summarize: (value: T) => string): Promise<T> {
     const started = Date.now();
     try {
-      const value = await work();
+      const value = await (this.channel ? this.bounded(work()) : work());
       this.steps.push({ name, ok: true, ms: Date.now() - started, summary: summarize(value) });
       return value;
     } catch (error) {
@@ -139,6 +145,19 @@ class DoctorRun {
       this.error = failure.error.toData();
       throw new Stop();
     }
+  }
+
+  /** `work` on the open connection, or a timeout once it takes STEP_WAITS waits; the connection is closed then, which fails its read. */
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    const limitMs = this.waitMs * STEP_WAITS;
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new HeronError('timeout', `The server kept its reply going for ${limitMs / 1000} s without finishing it.`));
+        this.channel?.close();
+      }, limitMs);
+    });
+    return Promise.race([work, overrun]).finally(() => clearTimeout(timer));
   }
 
   /** The greeting, and when none comes, why: TLS bytes, a TLS port waiting for our hello, or a stuck server. */

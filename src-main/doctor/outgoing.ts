@@ -7,7 +7,7 @@ import type { OutgoingReport } from '../../shared/setup';
 import type { PinnedCertificate } from '../engine/accounts';
 import { fetchCertificate, normalizeFingerprint } from '../engine/certificate';
 import { mapProtocolError } from '../engine/error-map';
-import { smtpTransportOptions } from '../smtp/transport';
+import { SMTP_WAITS, smtpTransportOptions, type SmtpWaits } from '../smtp/transport';
 
 type LogEntry = { tnx?: string };
 type LogFn = (entry: LogEntry, message: string, ...args: unknown[]) => void;
@@ -32,7 +32,12 @@ async function withCertificate(error: HeronError, settings: OutgoingSettings): P
   }
 }
 
-export async function checkOutgoing(settings: OutgoingSettings, password: string, pinned: PinnedCertificate | null): Promise<OutgoingReport> {
+/**
+ * Logs in without sending. nodemailer bounds the greeting as a whole but each later reply only by silence, which a server
+ * answering one byte or one line at a time never leaves; so the whole check gets one deadline: connecting, the greeting
+ * and one per-reply wait together.
+ */
+export async function checkOutgoing(settings: OutgoingSettings, password: string, pinned: PinnedCertificate | null, waits: SmtpWaits = SMTP_WAITS): Promise<OutgoingReport> {
   // nodemailer's protocol log is read only for two facts: the last EHLO reply, and whether STARTTLS was asked for.
   // It masks credentials itself, and nothing of it is kept.
   let lastClient = '';
@@ -52,13 +57,18 @@ export async function checkOutgoing(settings: OutgoingSettings, password: string
   const ignore: LogFn = () => undefined;
   // The same options the outbox sends with (fail-closed STARTTLS, the pinned certificate, every wait bounded), unpooled.
   const transport = nodemailer.createTransport({
-    ...smtpTransportOptions(settings, password, pinned),
+    ...smtpTransportOptions(settings, password, pinned, waits),
     pool: false,
     logger: { level: ignore, trace: ignore, debug: observe, info: observe, warn: ignore, error: ignore, fatal: ignore },
     debug: true,
   });
+  const limitMs = waits.connectionMs + waits.greetingMs + waits.socketMs;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new HeronError('timeout', `The server did not finish the login within ${limitMs / 1000} s.`)), limitMs);
+  });
   try {
-    await transport.verify();
+    await Promise.race([transport.verify(), deadline]);
     return { ok: true, encrypted: settings.security !== 'none', capabilities: ehlo };
   } catch (error) {
     const mapped = mapProtocolError(error, settings);
@@ -69,6 +79,7 @@ export async function checkOutgoing(settings: OutgoingSettings, password: string
     if (mapped.code === 'certificate-untrusted' && !mapped.detail) throw await withCertificate(mapped, settings);
     throw mapped;
   } finally {
+    clearTimeout(timer);
     transport.close();
   }
 }

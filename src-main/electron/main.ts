@@ -1,7 +1,7 @@
 // Electron main process: the thin shell around the engine. Window, app:// protocol, guards, IPC, shutdown.
 
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, type Session, type WebContents } from 'electron';
 import { createEngine, type Engine } from '../engine/engine';
 import { defaultProfileDir } from '../engine/profile-dir';
 import { createEncryptedSecretStore } from '../engine/secrets';
@@ -14,6 +14,7 @@ import { buildMenuTemplate } from './menu';
 import { hardenWebContents } from './navigation';
 import { denyAllPermissions } from './permissions';
 import { createSafeStorageCipher } from './safe-storage-cipher';
+import { keepDictionariesOffline } from './spellcheck';
 import { createWebPreferences } from './web-preferences';
 
 /** How long quitting waits for the engine to log out and flush before it gives up. */
@@ -59,6 +60,12 @@ function start(): void {
     denyAllPermissions(contents.session);
   });
 
+  // Every session as soon as it exists (partitions included), before any page could ask for anything in it.
+  app.on('session-created', (created: Session) => {
+    denyAllPermissions(created);
+    keepDictionariesOffline(created);
+  });
+
   app.on('second-instance', () => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -89,7 +96,9 @@ function start(): void {
 
   app.whenReady().then(
     () => {
+      // Again for the default session: whether it is announced through 'session-created' is not documented.
       denyAllPermissions(session.defaultSession);
+      keepDictionariesOffline(session.defaultSession);
       protocol.handle(APP_SCHEME, createAppProtocolHandler({ bundleRoot: rendererRoot, log }));
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(buildMenuTemplate({ platform: process.platform, appName: app.name, isPackaged: app.isPackaged })),

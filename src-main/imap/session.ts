@@ -1,6 +1,7 @@
 // Opening an IMAP session with imapflow: security mapped fail-closed, every wait bounded, no secret in any log.
 
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { HeronError } from '../../shared/errors';
 import type { IncomingSettings } from '../../shared/model';
 import type { PinnedCertificate } from '../engine/accounts';
 import { tlsOptionsFor } from '../engine/certificate';
@@ -12,6 +13,20 @@ export const IMAP_CONNECTION_TIMEOUT_MS = 20_000;
 export const IMAP_GREETING_TIMEOUT_MS = 16_000;
 /** Longest silence inside a command before the socket is given up. */
 export const IMAP_SOCKET_TIMEOUT_MS = 120_000;
+/**
+ * The whole login, from connect to a usable session (greeting, CAPABILITY, STARTTLS, LOGIN, NAMESPACE, ENABLE). The
+ * silence limit restarts with every byte, so a server answering one byte or one untagged line at a time (slow-loris)
+ * would hold the login forever without it.
+ */
+export const IMAP_LOGIN_TIMEOUT_MS = 60_000;
+
+/** The waits above, by name; tests against scripted servers pass shorter ones. */
+export interface ImapWaits {
+  connectionMs: number;
+  greetingMs: number;
+  socketMs: number;
+  loginMs: number;
+}
 
 export interface ImapConnectOptions {
   pinned: PinnedCertificate | null;
@@ -19,7 +34,12 @@ export interface ImapConnectOptions {
   onLog?: (entry: Record<string, unknown>) => void;
   /** For an IDLE connection: break and re-issue IDLE this often (imapflow's maxIdleTime). */
   idleRestartMs?: number;
+  /** Shorter waits than the constants above; only tests pass them. */
+  waits?: Partial<ImapWaits>;
 }
+
+const PREAUTH_IN_CLEAR =
+  'The server logged this connection in without a password (PREAUTH), over an unencrypted connection where anyone on the way could have sent that greeting. Heron does not use such a session; choose SSL/TLS.';
 
 /**
  * imapflow options for these settings. STARTTLS is fail-closed (`doSTARTTLS: true`): if the server
@@ -39,9 +59,9 @@ export function imapFlowOptions(settings: IncomingSettings, password: string, op
     tls: tlsOptionsFor(settings.host, options.pinned),
     logger,
     disableAutoIdle: true,
-    connectionTimeout: IMAP_CONNECTION_TIMEOUT_MS,
-    greetingTimeout: IMAP_GREETING_TIMEOUT_MS,
-    socketTimeout: IMAP_SOCKET_TIMEOUT_MS,
+    connectionTimeout: options.waits?.connectionMs ?? IMAP_CONNECTION_TIMEOUT_MS,
+    greetingTimeout: options.waits?.greetingMs ?? IMAP_GREETING_TIMEOUT_MS,
+    socketTimeout: options.waits?.socketMs ?? IMAP_SOCKET_TIMEOUT_MS,
     clientInfo: { name: 'Heron' },
     // QRESYNC (when the server has it) reports expunged UIDs as VANISHED during incremental sync.
     qresync: true,
@@ -54,12 +74,24 @@ export async function openImapSession(settings: IncomingSettings, password: stri
   const client = new ImapFlow(imapFlowOptions(settings, password, options));
   // imapflow also reports socket failures as 'error' events; without a listener Node would crash main.
   client.on('error', () => undefined);
+  const loginMs = options.waits?.loginMs ?? IMAP_LOGIN_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new HeronError('timeout', `The server did not finish the login within ${loginMs / 1000} s.`)), loginMs);
+  });
   try {
-    await client.connect();
+    await Promise.race([client.connect(), deadline]);
+    // imapflow keeps the text of an OK greeting in `greeting` ('' when there is none); after a PREAUTH greeting it stays
+    // undefined (a BYE greeting fails connect). Over TLS the certificate vouches for the server; in clear (security
+    // 'none': with STARTTLS imapflow already refuses) the session is whoever's greeting came first, and Heron would file
+    // drafts and sent mail there.
+    if (client.greeting === undefined && !client.secureConnection) throw new HeronError('unsupported', PREAUTH_IN_CLEAR);
     return client;
   } catch (error) {
     client.close();
     throw mapProtocolError(error, settings);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

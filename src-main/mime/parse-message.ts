@@ -66,6 +66,19 @@ function withAuthResults(source: Buffer): Pick<ParsedMessage, 'authResults'> {
   return values.length > 0 ? { authResults: values } : {};
 }
 
+/** The parseError of a message with a body in which the parser found no part at all (a multipart without a usable boundary, say). */
+export const NOTHING_READABLE = 'No part of this message could be read, so it is shown as it arrived.';
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+/** True when something other than white space follows the header block. */
+function hasBody(source: Buffer): boolean {
+  const end = /\r?\n\r?\n/.exec(source.subarray(0, MAX_HEADER_BYTES).toString('latin1'));
+  return end !== null && source.subarray(end.index + end[0].length).some((byte) => !isWhitespace(byte));
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
 }
@@ -112,6 +125,10 @@ export async function parseMessage(source: Buffer, options: ParseOptions = {}): 
     );
   } catch (error) {
     return { text: rawText(input), html: null, attachments: [], inlineParts: {}, parseError: describe(error), ...withAuthResults(input), size };
+  }
+  if (walked.text === null && walked.html === null && walked.attachments.length === 0 && hasBody(input)) {
+    // Showing nothing, and saying nothing, would hide the message: its raw text is all there is.
+    return { text: rawText(input), html: null, attachments: [], inlineParts: {}, parseError: NOTHING_READABLE, ...withAuthResults(input), size };
   }
   const html = walked.html;
   const text = walked.text ?? (html === null ? null : await htmlAsText(html));

@@ -1,6 +1,7 @@
 // Drives mailparser's streaming MailParser over one message: the text parts, and every attachment's metadata with its bytes kept only where asked.
 
 import { MailParser, type AttachmentStream, type MailParserOptions, type MessageText } from 'mailparser';
+import { keepHtmlPartsApart } from './html-parts';
 
 export interface WalkedAttachment {
   contentType: string;
@@ -39,6 +40,7 @@ const BASE_OPTIONS: MailParserOptions = { checksumAlgo: false };
 export function walkMessage(source: Buffer, keep: KeepAttachment, options: MailParserOptions = {}): Promise<WalkedMessage> {
   return new Promise((resolve, reject) => {
     const parser = new MailParser({ ...BASE_OPTIONS, ...options });
+    keepHtmlPartsApart(parser);
     const attachments: WalkedAttachment[] = [];
     let text: MessageText | null = null;
     let settled = false;

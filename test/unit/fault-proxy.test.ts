@@ -234,6 +234,49 @@ test('cut on a RegExp: the POP3 end-of-message line never reaches the client', a
   assert.equal(client.text(), '+OK 30 octets\r\nSubject: x\r\n\r\n..dot\r\n');
 });
 
+test('nth: the third match fires, counted across chunks, with a match split between two of them', async (t) => {
+  const lab = await startLab(t, { faults: [cut(DOWN, { onText: /^\* \d+ FETCH /m, nth: 3 })] });
+  const { client, server } = await lab.open();
+  server.socket.write('* 1 FETCH (UID 10)\r\n* 2 FE');
+  await client.waitForText('* 2 FE');
+  server.socket.write('TCH (UID 11)\r\n');
+  await client.waitForText('(UID 11)\r\n');
+  server.socket.write('* 3 FETCH (UID 12)\r\n* 4 FETCH (UID 13)\r\n');
+  await client.waitForClose();
+  assert.equal(client.text(), '* 1 FETCH (UID 10)\r\n* 2 FETCH (UID 11)\r\n');
+});
+
+test('thenBytes: the trigger point is that many bytes past the match, in a later chunk', async (t) => {
+  const lab = await startLab(t, { faults: [cut(UP, { onText: /APPEND [^\r\n]*\r\n/, thenBytes: 6 })] });
+  const { client, server } = await lab.open();
+  client.socket.write('A1 APPEND Sent {10+}\r\n0123');
+  await server.waitForText('0123');
+  client.socket.write('456789\r\n');
+  await Promise.all([client.waitForClose(), server.waitForClose()]);
+  assert.equal(server.text(), 'A1 APPEND Sent {10+}\r\n012345');
+});
+
+test('thenBytes 0 with nth: the second POP3 end-of-message line reaches the client, then the connection closes', async (t) => {
+  const lab = await startLab(t, { faults: [cut(DOWN, { onText: /^\.\r\n/m, nth: 2, thenBytes: 0 })] });
+  const { client, server } = await lab.open();
+  server.socket.write('+OK 3 octets\r\nab\r\n.\r\n+OK 3 octets\r\ncd\r\n.\r\n+OK 3 octets\r\n');
+  await client.waitForClose();
+  assert.equal(client.text(), '+OK 3 octets\r\nab\r\n.\r\n+OK 3 octets\r\ncd\r\n.\r\n');
+});
+
+test('fired() lists the faults that fired, in order, each time one fires', async (t) => {
+  const corrupt: Fault = { direction: DOWN, trigger: { onText: 'b' }, action: { kind: 'corrupt' }, once: false };
+  const never: Fault = cut(DOWN, { onText: 'never' });
+  const last = cut(DOWN, { onText: 'd' }, { connection: 2 });
+  const lab = await startLab(t, { faults: [never, corrupt, last] });
+  for (let i = 0; i < 2; i++) {
+    const { client, server } = await lab.open();
+    server.socket.end('abcdef');
+    await client.waitForClose();
+  }
+  assert.deepEqual(lab.proxy.fired(), [corrupt, corrupt, last]);
+});
+
 test('stall without ms: nothing more is forwarded that way, while the other way still flows', async (t) => {
   const stall: Fault = { direction: DOWN, trigger: { onText: 'two' }, action: { kind: 'stall' } };
   const lab = await startLab(t, { faults: [stall] });
@@ -426,6 +469,21 @@ test('once (the default) fires on one connection only; once: false fires on each
   }
 });
 
+test('dropConnections cuts the connections open now, idle or not, and leaves later ones alone', async (t) => {
+  const lab = await startLab(t);
+  const first = await lab.open();
+  const second = await lab.open();
+  first.server.socket.write('* OK hello\r\n');
+  await first.client.waitForText('hello\r\n');
+  lab.proxy.dropConnections();
+  await Promise.all([first.client, first.server, second.client, second.server].map((end) => end.waitForClose()));
+  await lab.proxy.waitForClosed(2);
+  const third = await lab.open();
+  third.server.socket.write('* OK again\r\n');
+  await third.client.waitForText('again\r\n');
+  assert.equal(lab.proxy.connections(), 3);
+});
+
 test('setFaults replaces the faults for later bytes and connections', async (t) => {
   const lab = await startLab(t, { faults: [cut(DOWN, { onText: 'never' })] });
   const first = await lab.open();
@@ -437,6 +495,8 @@ test('setFaults replaces the faults for later bytes and connections', async (t) 
   await second.client.waitForClose();
   assert.deepEqual([first.client.text(), second.client.text()], ['abc\r\n', 'ab']);
   assert.throws(() => lab.proxy.setFaults([cut(UP, { afterBytes: -1 })]), /afterBytes/);
+  assert.throws(() => lab.proxy.setFaults([cut(UP, { onText: 'x', nth: 0 })]), /nth/);
+  assert.throws(() => lab.proxy.setFaults([cut(UP, { onText: 'x', thenBytes: 1.5 })]), /thenBytes/);
 });
 
 test('clientSent keeps one buffer per connection, in order, exactly as the client sent it', async (t) => {

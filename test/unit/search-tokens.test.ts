@@ -102,3 +102,11 @@ test('an HTML-only body is read without its tags, scripts and styles', () => {
   assert.ok(tokens.includes('report'));
   for (const word of ['color', 'red', 'secret', 'var', 'nbsp', 'style']) assert.ok(!tokens.includes(word), word);
 });
+
+test('an address is read within RFC 5321 limits, so a huge run of letters costs linear time, not quadratic', () => {
+  // A local part past 64 still gives its domain (the longer tokens are past MAX_WORD_LENGTH anyway).
+  assert.ok(bodyWords(`mail ${'a'.repeat(70)}@example.com now`, null).includes('example.com'));
+  assert.ok(bodyWords('write to ann.lee@example.com', null).includes('ann.lee@example.com'));
+  // 200,000 letters with no "@": unbounded, this took minutes; it must simply come back with the run as one word.
+  assert.deepEqual(bodyWords('x'.repeat(200_000), null).length, 1);
+});

@@ -1,6 +1,7 @@
 // What may enter the composer's contentEditable (quoted originals, reopened drafts, pastes), and the editor's HTML to and from plain text.
 
 import createDOMPurify, { type Config } from 'dompurify';
+import { htmlParts } from '../../../shared/html-parts';
 import { urlKind } from '../reader/css-urls';
 import { escapeHtml } from '../reader/plain-text';
 import { DROPPED_URL_ATTRS, FORBID_ATTR, FORBID_TAGS } from '../reader/sanitize';
@@ -56,9 +57,15 @@ function cleanElement(element: HTMLElement): void {
  */
 export function sanitizeForEditor(html: string): string {
   const purify = createDOMPurify(window);
-  const body = purify.sanitize(html, CONFIG) as unknown as HTMLElement;
-  for (const element of Array.from(body.querySelectorAll<HTMLElement>('*'))) cleanElement(element);
-  return body.innerHTML;
+  // A quoted message's HTML parts are cleaned apart, as the reader does: joined, a link left open in one part would
+  // take in the next part's text (EFAIL) and carry it into the reply.
+  return htmlParts(html)
+    .map((part) => {
+      const body = purify.sanitize(part, CONFIG) as unknown as HTMLElement;
+      for (const element of Array.from(body.querySelectorAll<HTMLElement>('*'))) cleanElement(element);
+      return body.innerHTML;
+    })
+    .join('');
 }
 
 /** Content that is never text a person reads. */

@@ -1,6 +1,7 @@
 // The message HTML pipeline: cid: images inlined, DOMPurify with a tight config, then every URL checked (links, images, CSS).
 
 import createDOMPurify, { type Config } from 'dompurify';
+import { htmlParts } from '../../../shared/html-parts';
 import { inlineCidImages } from './cid';
 import { allowsUrl, rewriteDeclarations, rewriteStyleSheet, type UrlPolicy } from './css-urls';
 import type { FrameContent } from './frame-document';
@@ -131,20 +132,27 @@ export function sanitizeMessageHtml(win: PurifyWindow, html: string, options: Sa
     if (data.attrName === 'href' && (node as Element).localName === 'a') originalHrefs.set(node as Element, data.attrValue);
   });
 
-  // An iframe srcdoc document is never in quirks mode (HTML spec); parsing the message in the same mode here
-  // means the frame builds the very tree that was sanitized (a doctype of the message's own comes too late to count).
-  const root = purify.sanitize(`<!doctype html>${inlineCidImages(html, options.inlineParts)}`, CONFIG) as unknown as HTMLElement;
   let remote = 0;
   let blockedLinks = 0;
   const policy: UrlPolicy = { allowRemote: options.allowRemote, onRemote: () => void remote++ };
-  for (const element of Array.from(root.querySelectorAll('*'))) {
-    rewriteElement(win, element, policy);
-    if (element.localName === 'a' && rewriteAnchor(element, originalHrefs.get(element), options.links)) blockedLinks++;
+  const styles: string[] = [];
+  let bodyAttributes: [string, string][] = [];
+  let content = '';
+  // Each part is a document of its own, so an attribute, comment or element left open in one cannot take in the next.
+  for (const part of htmlParts(html)) {
+    // An iframe srcdoc document is never in quirks mode (HTML spec); parsing the message in the same mode here
+    // means the frame builds the very tree that was sanitized (a doctype of the message's own comes too late to count).
+    const root = purify.sanitize(`<!doctype html>${inlineCidImages(part, options.inlineParts)}`, CONFIG) as unknown as HTMLElement;
+    for (const element of Array.from(root.querySelectorAll('*'))) {
+      rewriteElement(win, element, policy);
+      if (element.localName === 'a' && rewriteAnchor(element, originalHrefs.get(element), options.links)) blockedLinks++;
+    }
+    const head = root.querySelector('head');
+    const body = root.querySelector('body');
+    if (head) styles.push(...Array.from(head.querySelectorAll('style'), (style) => style.textContent ?? ''));
+    // The frame has one <body>: the first part that styles its own gives it its attributes.
+    if (body && bodyAttributes.length === 0) bodyAttributes = Array.from(body.attributes, (a): [string, string] => [a.name, a.value]).filter(([name]) => BODY_ATTRIBUTES.has(name));
+    content += body ? body.innerHTML : '';
   }
-
-  const head = root.querySelector('head');
-  const body = root.querySelector('body');
-  const styles = head ? Array.from(head.querySelectorAll('style'), (style) => style.textContent ?? '') : [];
-  const bodyAttributes = body ? Array.from(body.attributes, (a): [string, string] => [a.name, a.value]).filter(([name]) => BODY_ATTRIBUTES.has(name)) : [];
-  return { styles, bodyAttributes, content: body ? body.innerHTML : '', remote, blockedLinks, forms };
+  return { styles, bodyAttributes, content, remote, blockedLinks, forms };
 }

@@ -10,11 +10,22 @@ export function normalizeAddress(address: string): string {
   return address.trim().toLowerCase();
 }
 
+/** Marks that change the drawing direction; they are not drawn themselves. */
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+/** A right-to-left override or isolate: what follows is drawn backwards, so "vog.esuohetihw@sutop" reads as potus@whitehouse.gov. */
+const RIGHT_TO_LEFT = /[\u200f\u202b\u202e\u2067]/u;
+
 /** The address a display name pretends to be ("security@bank.example" <attacker@evil.test>), or null. */
 export function addressInDisplayName(sender: Address): string | null {
-  const shown = ADDRESS_IN_NAME.exec(sender.name.normalize('NFKC'))?.[0];
-  if (!shown) return null;
-  return normalizeAddress(shown) === normalizeAddress(sender.address) ? null : shown;
+  const name = sender.name.normalize('NFKC');
+  const drawn = name.replace(BIDI_CONTROLS, '');
+  // Read as stored and, where the name turns right-to-left, roughly as drawn.
+  const readings = RIGHT_TO_LEFT.test(name) ? [drawn, [...drawn].reverse().join('')] : [drawn];
+  for (const reading of readings) {
+    const shown = ADDRESS_IN_NAME.exec(reading)?.[0];
+    if (shown && normalizeAddress(shown) !== normalizeAddress(sender.address)) return shown;
+  }
+  return null;
 }
 
 /** Warnings about the From header itself (security.md B14). */
