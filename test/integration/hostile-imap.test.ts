@@ -2,10 +2,7 @@
 // opens (openImapSession) and the connection doctor, each case ending in a vocabulary code with no password in clear.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { ErrorCode } from '../../shared/errors';
 import type { IncomingSettings, Security } from '../../shared/model';
 import type { PinnedCertificate } from '../../src-main/engine/accounts';
@@ -15,10 +12,9 @@ import { closeImapSession, openImapSession, type ImapWaits } from '../../src-mai
 import {
   acceptedWithin,
   HostileCases,
-  makeHostileCertificate,
+  hostileSuite,
   refusedWith,
   startHostileServer,
-  type HostileCertificate,
   type HostilePeer,
   type HostileServer,
   type HostileServerOptions,
@@ -26,7 +22,6 @@ import {
   type Script,
   type Step,
 } from '../support/hostile-server';
-import { recordSecurityFigures } from '../support/security-figures';
 
 const USER = 'alice';
 const PASSWORD = 'Canary-imap-4f1c9e';
@@ -48,24 +43,7 @@ const cases = new HostileCases({
   slow: { name: 'IMAP: slow-loris and silent servers', outcome: 'timeout within the waits given; replies dripped forever stopped by the login deadline (and the doctor step deadline)' },
 });
 
-let certificateDir: string;
-let selfSigned: HostileCertificate;
-let expired: HostileCertificate;
-let wrongHost: HostileCertificate;
-
-before(async () => {
-  certificateDir = await mkdtemp(path.join(os.tmpdir(), 'heron-hostile-imap-'));
-  [selfSigned, expired, wrongHost] = await Promise.all([
-    makeHostileCertificate(certificateDir, 'self-signed'),
-    makeHostileCertificate(certificateDir, 'expired'),
-    makeHostileCertificate(certificateDir, 'wrong-host'),
-  ]);
-});
-
-after(async () => {
-  await recordSecurityFigures('hostile-imap', cases.figures());
-  if (certificateDir) await rm(certificateDir, { recursive: true, force: true });
-});
+const certificates = hostileSuite('hostile-imap', cases);
 
 /** A rule for a tagged command (a regexp alternation of command words); the reply gets the client's tag. */
 function tagged(command: string, reply: (tag: string, peer: HostilePeer) => Step[]): Rule {
@@ -184,8 +162,8 @@ describe('IMAP against a hostile server', () => {
 
     it('over implicit TLS with the trusted certificate: a session, and the password is not even sent', (t) =>
       cases.run('preauth', async () => {
-        const server = await serve(t, { play: preauth(), implicitTls: selfSigned });
-        const report = await acceptedWithin(checkIncoming(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned));
+        const server = await serve(t, { play: preauth(), implicitTls: certificates.selfSigned });
+        const report = await acceptedWithin(checkIncoming(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned));
         assert.equal(report.encrypted, true);
         assert.ok(!server.securedText().includes(PASSWORD) && !/ LOGIN /i.test(server.securedText()), 'a PREAUTH session needs no password');
         assertNoCredential(server, false);
@@ -209,10 +187,10 @@ describe('IMAP against a hostile server', () => {
       it(`${name}, in the same segment as the OK: tls-failed, and nothing after STARTTLS`, (t) =>
         cases.run('injection', async () => {
           const server = await serve(t, {
-            certificate: selfSigned,
+            certificate: certificates.selfSigned,
             play: imapServer({ capability: 'IMAP4rev1 STARTTLS', rules: [tagged('STARTTLS', (tag) => [`${tag} OK Begin TLS\r\n${injected}`, { tls: true }])] }),
           });
-          await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, selfSigned.pinned), 'tls-failed');
+          await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, certificates.selfSigned.pinned), 'tls-failed');
           const peer = await server.done;
           assert.notEqual(peer.handshake, 'done', 'the client went on to TLS over an injected stream');
           assert.match(peer.clearText, /STARTTLS\r\n$/, 'a command followed STARTTLS');
@@ -223,10 +201,10 @@ describe('IMAP against a hostile server', () => {
     it('an injected line trickling in after the OK, before the handshake: refused as well', (t) =>
       cases.run('injection', async () => {
         const server = await serve(t, {
-          certificate: selfSigned,
+          certificate: certificates.selfSigned,
           play: imapServer({ capability: 'IMAP4rev1 STARTTLS', rules: [tagged('STARTTLS', (tag) => [`${tag} OK Begin TLS\r\n`, { drip: '* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n', everyMs: 2 }, { tls: true }])] }),
         });
-        await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, selfSigned.pinned), 'tls-failed');
+        await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, certificates.selfSigned.pinned), 'tls-failed');
         assert.match((await server.done).clearText, /STARTTLS\r\n$/);
         assertNoCredential(server);
       }));
@@ -234,10 +212,10 @@ describe('IMAP against a hostile server', () => {
     it('the doctor refuses an injection with tls-failed', (t) =>
       cases.run('injection', async () => {
         const server = await serve(t, {
-          certificate: selfSigned,
+          certificate: certificates.selfSigned,
           play: imapServer({ capability: 'IMAP4rev1 STARTTLS', rules: [tagged('STARTTLS', (tag) => [`${tag} OK Begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n`, { tls: true }])] }),
         });
-        await doctorRefused(doctor(server.port, 'starttls', { pinnedFingerprint256: selfSigned.pinned.fingerprint256 }), 'tls-failed');
+        await doctorRefused(doctor(server.port, 'starttls', { pinnedFingerprint256: certificates.selfSigned.pinned.fingerprint256 }), 'tls-failed');
         assertNoCredential(server);
       }));
   });
@@ -246,8 +224,8 @@ describe('IMAP against a hostile server', () => {
     it('FETCH, EXISTS, LIST and ALERT before STARTTLS: ignored; the folders are what the server said over TLS', (t) =>
       cases.run('state', async () => {
         const early = '* 1 FETCH (FLAGS (\\Seen))\r\n* 3 EXISTS\r\n* LIST () "/" "Injected <b>folder</b>"\r\n* OK [ALERT] Click here\r\n';
-        const server = await serve(t, { certificate: selfSigned, play: imapServer({ greeting: [`* OK ready\r\n${early}`], capability: 'IMAP4rev1 STARTTLS NAMESPACE' }) });
-        const report = await acceptedWithin(checkIncoming(settings(server.port, 'starttls'), PASSWORD, selfSigned.pinned));
+        const server = await serve(t, { certificate: certificates.selfSigned, play: imapServer({ greeting: [`* OK ready\r\n${early}`], capability: 'IMAP4rev1 STARTTLS NAMESPACE' }) });
+        const report = await acceptedWithin(checkIncoming(settings(server.port, 'starttls'), PASSWORD, certificates.selfSigned.pinned));
         assert.equal(report.encrypted, true);
         assert.deepEqual(report.folders.map((folder) => folder.path), ['INBOX']);
         // The recording does see a password when one is sent: here it went, inside TLS only.
@@ -257,15 +235,15 @@ describe('IMAP against a hostile server', () => {
 
     it('* BYE in the middle of a command, the connection left open: connection-lost at once', (t) =>
       cases.run('state', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: imapServer({ rules: [tagged('STATUS', () => ['* BYE going away now\r\n', 'hang'])] }) });
-        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned), 'connection-lost');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer({ rules: [tagged('STATUS', () => ['* BYE going away now\r\n', 'hang'])] }) });
+        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned), 'connection-lost');
         assertNoCredential(server, false);
       }));
 
     it('capabilities changed after login (STARTTLS and LOGINDISABLED announced, then dropped): one login, no STARTTLS', (t) =>
       cases.run('state', async () => {
         const server = await serve(t, {
-          implicitTls: selfSigned,
+          implicitTls: certificates.selfSigned,
           play: imapServer({
             rules: [
               tagged('LOGIN', (tag) => [`* CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED\r\n${tag} OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED NAMESPACE] in\r\n`]),
@@ -273,7 +251,7 @@ describe('IMAP against a hostile server', () => {
             ],
           }),
         });
-        const report = await acceptedWithin(checkIncoming(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned));
+        const report = await acceptedWithin(checkIncoming(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned));
         assert.deepEqual(report.folders.map((folder) => folder.path), ['INBOX']);
         const sent = server.securedText();
         assert.equal(sent.match(/ LOGIN /gi)?.length, 1, 'the client logged in again');
@@ -285,22 +263,22 @@ describe('IMAP against a hostile server', () => {
   describe('absurd and huge literals (B18)', () => {
     it('{99999999999} in a CAPABILITY reply: protocol-error, before any login', (t) =>
       cases.run('literal', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: imapServer({ rules: [tagged('CAPABILITY', () => ['* CAPABILITY {99999999999}\r\n', 'hang'])] }) });
-        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned), 'protocol-error');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer({ rules: [tagged('CAPABILITY', () => ['* CAPABILITY {99999999999}\r\n', 'hang'])] }) });
+        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned), 'protocol-error');
         assertNoCredential(server);
       }));
 
     it('{99999999999} in the greeting: protocol-error', (t) =>
       cases.run('literal', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: imapServer({ greeting: ['* OK {99999999999}\r\n', 'hang'] }) });
-        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned), 'protocol-error');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer({ greeting: ['* OK {99999999999}\r\n', 'hang'] }) });
+        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned), 'protocol-error');
         assertNoCredential(server);
       }));
 
     it('a literal of a gigabyte announced, three bytes sent: timeout', (t) =>
       cases.run('literal', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: imapServer({ rules: [tagged('NAMESPACE', () => ['* NAMESPACE (({1000000000}\r\nabc', 'hang'])] }) });
-        await refused(openSession(server.port, 'tls', selfSigned.pinned), 'timeout');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer({ rules: [tagged('NAMESPACE', () => ['* NAMESPACE (({1000000000}\r\nabc', 'hang'])] }) });
+        await refused(openSession(server.port, 'tls', certificates.selfSigned.pinned), 'timeout');
         assertNoCredential(server, false);
       }));
   });
@@ -308,25 +286,25 @@ describe('IMAP against a hostile server', () => {
   describe('endless lines (B18)', () => {
     it('a greeting of 8 MiB with no line end: timeout', (t) =>
       cases.run('endless', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: imapServer({ greeting: ['* OK ', { flood: 8 * 1024 * 1024 }, 'hang'] }) });
-        await refused(openSession(server.port, 'tls', selfSigned.pinned), 'timeout');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer({ greeting: ['* OK ', { flood: 8 * 1024 * 1024 }, 'hang'] }) });
+        await refused(openSession(server.port, 'tls', certificates.selfSigned.pinned), 'timeout');
         assertNoCredential(server);
       }));
 
     it('a CAPABILITY reply of 8 MiB with no line end: timeout, and no login', (t) =>
       cases.run('endless', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: imapServer({ rules: [tagged('CAPABILITY', () => ['* CAPABILITY ', { flood: 8 * 1024 * 1024 }, 'hang'])] }) });
-        await refused(openSession(server.port, 'tls', selfSigned.pinned), 'timeout');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer({ rules: [tagged('CAPABILITY', () => ['* CAPABILITY ', { flood: 8 * 1024 * 1024 }, 'hang'])] }) });
+        await refused(openSession(server.port, 'tls', certificates.selfSigned.pinned), 'timeout');
         assertNoCredential(server);
       }));
   });
 
   describe('bad certificates (C9)', () => {
     const variants = [
-      ['self-signed, not pinned', () => selfSigned, null],
-      ['expired, though pinned', () => expired, () => expired.pinned],
+      ['self-signed, not pinned', () => certificates.selfSigned, null],
+      ['expired, though pinned', () => certificates.expired, () => certificates.expired.pinned],
       // A pin vouches for the certificate whatever name it carries (certificate.ts), so this one is not pinned.
-      ['for another host, not pinned', () => wrongHost, null],
+      ['for another host, not pinned', () => certificates.wrongHost, null],
     ] as const;
     for (const [name, certificate, pin] of variants) {
       it(`implicit TLS, ${name}: certificate-untrusted with the certificate to inspect, nothing sent after the handshake`, (t) =>
@@ -342,9 +320,9 @@ describe('IMAP against a hostile server', () => {
 
     it('STARTTLS to a self-signed certificate, not pinned: certificate-untrusted, not "STARTTLS unavailable"', (t) =>
       cases.run('certificate', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: imapServer({ capability: 'IMAP4rev1 STARTTLS' }) });
+        const server = await serve(t, { certificate: certificates.selfSigned, play: imapServer({ capability: 'IMAP4rev1 STARTTLS' }) });
         const error = await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, null), 'certificate-untrusted');
-        assert.equal(error.detail?.fingerprint256, selfSigned.pinned.fingerprint256);
+        assert.equal(error.detail?.fingerprint256, certificates.selfSigned.pinned.fingerprint256);
         assert.equal((await server.done).handshake, 'failed');
         assert.equal(server.securedText(), '');
         assertNoCredential(server);
@@ -353,8 +331,8 @@ describe('IMAP against a hostile server', () => {
     it('the doctor names the reason: a certificate for another host, and an expired one', (t) =>
       cases.run('certificate', async () => {
         for (const [certificate, reason] of [
-          [wrongHost, /ALTNAME|HOSTNAME/],
-          [expired, /CERT_HAS_EXPIRED/],
+          [certificates.wrongHost, /ALTNAME|HOSTNAME/],
+          [certificates.expired, /CERT_HAS_EXPIRED/],
         ] as const) {
           const server = await serve(t, { implicitTls: certificate, play: imapServer({}) });
           const report = await doctorRefused(doctor(server.port, 'tls', { ca: certificate.pem }), 'certificate-untrusted');
@@ -377,8 +355,8 @@ describe('IMAP against a hostile server', () => {
     for (const [name, options] of variants) {
       it(`${name}: timeout, no login`, (t) =>
         cases.run('slow', async () => {
-          const server = await serve(t, { implicitTls: selfSigned, play: imapServer(options) });
-          await refused(openSession(server.port, 'tls', selfSigned.pinned), 'timeout');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer(options) });
+          await refused(openSession(server.port, 'tls', certificates.selfSigned.pinned), 'timeout');
           assertNoCredential(server);
         }));
     }
@@ -386,8 +364,8 @@ describe('IMAP against a hostile server', () => {
     it('the doctor, against a reply dripped as untagged lines forever and against silence: timeout', (t) =>
       cases.run('slow', async () => {
         for (const options of [untaggedForever, silent]) {
-          const server = await serve(t, { implicitTls: selfSigned, play: imapServer(options) });
-          await doctorRefused(doctor(server.port, 'tls', { pinnedFingerprint256: selfSigned.pinned.fingerprint256 }), 'timeout');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: imapServer(options) });
+          await doctorRefused(doctor(server.port, 'tls', { pinnedFingerprint256: certificates.selfSigned.pinned.fingerprint256 }), 'timeout');
           assertNoCredential(server);
         }
       }));

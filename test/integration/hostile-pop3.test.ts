@@ -2,10 +2,7 @@
 // session sync opens) and the connection doctor, each case ending in a vocabulary code with no password in clear.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import type { ErrorCode } from '../../shared/errors';
 import type { IncomingSettings, Security } from '../../shared/model';
 import type { PinnedCertificate } from '../../src-main/engine/accounts';
@@ -15,17 +12,15 @@ import { openPop3, type Pop3OpenOptions, type Pop3Session } from '../../src-main
 import {
   acceptedWithin,
   HostileCases,
-  makeHostileCertificate,
+  hostileSuite,
   refusedWith,
   startHostileServer,
-  type HostileCertificate,
   type HostileServer,
   type HostileServerOptions,
   type Rule,
   type Script,
   type Step,
 } from '../support/hostile-server';
-import { recordSecurityFigures } from '../support/security-figures';
 
 const USER = 'alice';
 const PASSWORD = 'Canary-pop3-7d20b1';
@@ -45,24 +40,7 @@ const cases = new HostileCases({
   slow: { name: 'POP3: slow-loris and silent servers', outcome: 'timeout within the waits given; a CAPA dripped forever stopped by the login deadline (and the doctor step deadline)' },
 });
 
-let certificateDir: string;
-let selfSigned: HostileCertificate;
-let expired: HostileCertificate;
-let wrongHost: HostileCertificate;
-
-before(async () => {
-  certificateDir = await mkdtemp(path.join(os.tmpdir(), 'heron-hostile-pop3-'));
-  [selfSigned, expired, wrongHost] = await Promise.all([
-    makeHostileCertificate(certificateDir, 'self-signed'),
-    makeHostileCertificate(certificateDir, 'expired'),
-    makeHostileCertificate(certificateDir, 'wrong-host'),
-  ]);
-});
-
-after(async () => {
-  await recordSecurityFigures('hostile-pop3', cases.figures());
-  if (certificateDir) await rm(certificateDir, { recursive: true, force: true });
-});
+const certificates = hostileSuite('hostile-pop3', cases);
 
 const capa = (...items: string[]): Step => `+OK\r\n${items.map((item) => `${item}\r\n`).join('')}.\r\n`;
 
@@ -170,8 +148,8 @@ describe('POP3 against a hostile server', () => {
     for (const [name, injected] of injections) {
       it(`${name}: discarded, the login follows what the server said over TLS`, (t) =>
         cases.run('injection', async () => {
-          const server = await serve(t, { certificate: selfSigned, play: afterTls(injected) });
-          const method = await acceptedWithin(withSession(server.port, 'starttls', selfSigned.pinned, async (session) => session.authMethod));
+          const server = await serve(t, { certificate: certificates.selfSigned, play: afterTls(injected) });
+          const method = await acceptedWithin(withSession(server.port, 'starttls', certificates.selfSigned.pinned, async (session) => session.authMethod));
           assert.equal(method, 'user-pass');
           assert.deepEqual((await server.done).commands, ['CAPA', 'STLS', 'CAPA', `USER ${USER}`, `PASS ${PASSWORD}`, 'CAPA']);
           // The recording does see a password when one is sent: here it went, inside TLS only.
@@ -182,8 +160,8 @@ describe('POP3 against a hostile server', () => {
 
     it('the doctor refuses an injection with tls-failed', (t) =>
       cases.run('injection', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: afterTls(injections[0][1]) });
-        await doctorRefused(doctor(server.port, 'starttls', { pinnedFingerprint256: selfSigned.pinned.fingerprint256 }), 'tls-failed');
+        const server = await serve(t, { certificate: certificates.selfSigned, play: afterTls(injections[0][1]) });
+        await doctorRefused(doctor(server.port, 'starttls', { pinnedFingerprint256: certificates.selfSigned.pinned.fingerprint256 }), 'tls-failed');
         assertNoCredential(server);
       }));
   });
@@ -191,8 +169,8 @@ describe('POP3 against a hostile server', () => {
   describe('replies before the command', () => {
     it('a CAPA listing STLS and an STLS go-ahead sent before they were asked: tls-failed, nothing in clear', (t) =>
       cases.run('state', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: pop3Server({ greeting: [`+OK ready\r\n${capa('STLS', 'USER')}+OK begin TLS\r\n`], capabilities: ['USER'] }) });
-        await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, selfSigned.pinned), 'tls-failed');
+        const server = await serve(t, { certificate: certificates.selfSigned, play: pop3Server({ greeting: [`+OK ready\r\n${capa('STLS', 'USER')}+OK begin TLS\r\n`], capabilities: ['USER'] }) });
+        await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, certificates.selfSigned.pinned), 'tls-failed');
         assertNoCredential(server);
       }));
   });
@@ -204,8 +182,8 @@ describe('POP3 against a hostile server', () => {
     ] as const) {
       it(`${command} with a number past 2^53: protocol-error`, (t) =>
         cases.run('sizes', async () => {
-          const server = await serve(t, { implicitTls: selfSigned, play: pop3Server({ rules: [{ on: command, reply: [reply] }] }) });
-          await refused(withSession<unknown>(server.port, 'tls', selfSigned.pinned, (session) => (command === 'STAT' ? session.stat() : session.list())), 'protocol-error');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: pop3Server({ rules: [{ on: command, reply: [reply] }] }) });
+          await refused(withSession<unknown>(server.port, 'tls', certificates.selfSigned.pinned, (session) => (command === 'STAT' ? session.stat() : session.list())), 'protocol-error');
           assertNoCredential(server, false);
         }));
     }
@@ -214,32 +192,32 @@ describe('POP3 against a hostile server', () => {
   describe('endless lines (B18)', () => {
     it('a greeting of 8 MiB with no line end: protocol-error, no login', (t) =>
       cases.run('endless', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: pop3Server({ greeting: ['+OK ', { flood: 8 * 1024 * 1024 }, 'hang'] }) });
-        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned), 'protocol-error');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: pop3Server({ greeting: ['+OK ', { flood: 8 * 1024 * 1024 }, 'hang'] }) });
+        await refused(checkIncoming(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned), 'protocol-error');
         assertNoCredential(server);
       }));
 
     it('a CAPA reply of 8 MiB with no line end: timeout, no login', (t) =>
       cases.run('endless', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: pop3Server({ rules: [{ on: 'CAPA', reply: ['+OK\r\n', { flood: 8 * 1024 * 1024 }, 'hang'] }] }) });
-        await refused(justOpen(server.port, 'tls', selfSigned.pinned), 'timeout');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: pop3Server({ rules: [{ on: 'CAPA', reply: ['+OK\r\n', { flood: 8 * 1024 * 1024 }, 'hang'] }] }) });
+        await refused(justOpen(server.port, 'tls', certificates.selfSigned.pinned), 'timeout');
         assertNoCredential(server);
       }));
 
     it('a RETR of 8 MiB with no line end: protocol-error at maxMessageBytes', (t) =>
       cases.run('endless', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: pop3Server({ rules: [{ on: 'RETR 1', reply: ['+OK\r\n', { flood: 8 * 1024 * 1024 }, 'hang'] }] }) });
-        await refused(withSession(server.port, 'tls', selfSigned.pinned, (session) => session.retr(1), { maxMessageBytes: 1024 * 1024 }), 'protocol-error');
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: pop3Server({ rules: [{ on: 'RETR 1', reply: ['+OK\r\n', { flood: 8 * 1024 * 1024 }, 'hang'] }] }) });
+        await refused(withSession(server.port, 'tls', certificates.selfSigned.pinned, (session) => session.retr(1), { maxMessageBytes: 1024 * 1024 }), 'protocol-error');
         assertNoCredential(server, false);
       }));
   });
 
   describe('bad certificates (C9)', () => {
     const variants = [
-      ['self-signed, not pinned', () => selfSigned, null],
-      ['expired, though pinned', () => expired, () => expired.pinned],
+      ['self-signed, not pinned', () => certificates.selfSigned, null],
+      ['expired, though pinned', () => certificates.expired, () => certificates.expired.pinned],
       // A pin vouches for the certificate whatever name it carries (certificate.ts), so this one is not pinned.
-      ['for another host, not pinned', () => wrongHost, null],
+      ['for another host, not pinned', () => certificates.wrongHost, null],
     ] as const;
     for (const [name, certificate, pin] of variants) {
       it(`implicit TLS, ${name}: certificate-untrusted with the certificate to inspect, nothing sent after the handshake`, (t) =>
@@ -255,9 +233,9 @@ describe('POP3 against a hostile server', () => {
 
     it('STLS to a self-signed certificate, not pinned: certificate-untrusted', (t) =>
       cases.run('certificate', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: pop3Server({ capabilities: ['STLS', 'USER'] }) });
+        const server = await serve(t, { certificate: certificates.selfSigned, play: pop3Server({ capabilities: ['STLS', 'USER'] }) });
         const error = await refused(checkIncoming(settings(server.port, 'starttls'), PASSWORD, null), 'certificate-untrusted');
-        assert.equal(error.detail?.fingerprint256, selfSigned.pinned.fingerprint256);
+        assert.equal(error.detail?.fingerprint256, certificates.selfSigned.pinned.fingerprint256);
         assert.equal((await server.done).handshake, 'failed');
         assert.equal(server.securedText(), '');
         assertNoCredential(server);
@@ -266,8 +244,8 @@ describe('POP3 against a hostile server', () => {
     it('the doctor names the reason: a certificate for another host, and an expired one', (t) =>
       cases.run('certificate', async () => {
         for (const [certificate, reason] of [
-          [wrongHost, /ALTNAME|HOSTNAME/],
-          [expired, /CERT_HAS_EXPIRED/],
+          [certificates.wrongHost, /ALTNAME|HOSTNAME/],
+          [certificates.expired, /CERT_HAS_EXPIRED/],
         ] as const) {
           const server = await serve(t, { implicitTls: certificate, play: pop3Server({}) });
           const report = await doctorRefused(doctor(server.port, 'tls', { ca: certificate.pem }), 'certificate-untrusted');
@@ -290,8 +268,8 @@ describe('POP3 against a hostile server', () => {
     for (const [name, options] of variants) {
       it(`${name}: timeout, no password`, (t) =>
         cases.run('slow', async () => {
-          const server = await serve(t, { implicitTls: selfSigned, play: pop3Server(options) });
-          await refused(justOpen(server.port, 'tls', selfSigned.pinned), 'timeout');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: pop3Server(options) });
+          await refused(justOpen(server.port, 'tls', certificates.selfSigned.pinned), 'timeout');
           assert.doesNotMatch(server.securedText(), /^PASS /m, 'the password followed an unfinished reply');
           assertNoCredential(server, false);
         }));
@@ -300,8 +278,8 @@ describe('POP3 against a hostile server', () => {
     it('the doctor, against a CAPA dripped forever and against silence: timeout', (t) =>
       cases.run('slow', async () => {
         for (const options of [capaForever, silent]) {
-          const server = await serve(t, { implicitTls: selfSigned, play: pop3Server(options) });
-          await doctorRefused(doctor(server.port, 'tls', { pinnedFingerprint256: selfSigned.pinned.fingerprint256 }), 'timeout');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: pop3Server(options) });
+          await doctorRefused(doctor(server.port, 'tls', { pinnedFingerprint256: certificates.selfSigned.pinned.fingerprint256 }), 'timeout');
           assertNoCredential(server);
         }
       }));

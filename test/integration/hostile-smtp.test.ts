@@ -3,10 +3,7 @@
 // vocabulary code with no password in clear.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { HeronError, type ErrorCode } from '../../shared/errors';
 import type { OutgoingSettings, Security } from '../../shared/model';
 import type { PinnedCertificate } from '../../src-main/engine/accounts';
@@ -17,17 +14,15 @@ import { createSmtpSender, type SmtpWaits } from '../../src-main/smtp/transport'
 import {
   acceptedWithin,
   HostileCases,
-  makeHostileCertificate,
+  hostileSuite,
   refusedWith,
   startHostileServer,
-  type HostileCertificate,
   type HostileServer,
   type HostileServerOptions,
   type Rule,
   type Script,
   type Step,
 } from '../support/hostile-server';
-import { recordSecurityFigures } from '../support/security-figures';
 
 const USER = 'alice';
 const PASSWORD = 'Canary-smtp-93e0a5';
@@ -46,24 +41,7 @@ const cases = new HostileCases({
   slow: { name: 'SMTP: slow-loris and silent servers', outcome: 'timeout within the waits given; an EHLO dripped forever stopped by the check deadline (and the doctor step deadline)' },
 });
 
-let certificateDir: string;
-let selfSigned: HostileCertificate;
-let expired: HostileCertificate;
-let wrongHost: HostileCertificate;
-
-before(async () => {
-  certificateDir = await mkdtemp(path.join(os.tmpdir(), 'heron-hostile-smtp-'));
-  [selfSigned, expired, wrongHost] = await Promise.all([
-    makeHostileCertificate(certificateDir, 'self-signed'),
-    makeHostileCertificate(certificateDir, 'expired'),
-    makeHostileCertificate(certificateDir, 'wrong-host'),
-  ]);
-});
-
-after(async () => {
-  await recordSecurityFigures('hostile-smtp', cases.figures());
-  if (certificateDir) await rm(certificateDir, { recursive: true, force: true });
-});
+const certificates = hostileSuite('hostile-smtp', cases);
 
 /** A multi-line 250 reply to EHLO announcing `keywords`. */
 function ehlo(keywords: readonly string[]): Step {
@@ -187,8 +165,8 @@ describe('SMTP against a hostile server', () => {
 
     it('an EHLO answer offering AUTH LOGIN: discarded, the check logs in with what the server said over TLS', (t) =>
       cases.run('injection', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: afterTls() });
-        const report = await acceptedWithin(checkOutgoing(settings(server.port, 'starttls'), PASSWORD, selfSigned.pinned));
+        const server = await serve(t, { certificate: certificates.selfSigned, play: afterTls() });
+        const report = await acceptedWithin(checkOutgoing(settings(server.port, 'starttls'), PASSWORD, certificates.selfSigned.pinned));
         assert.deepEqual(report.capabilities, ['AUTH PLAIN']);
         assert.match(server.securedText(), /^AUTH PLAIN /m);
         assert.doesNotMatch(server.securedText(), /^AUTH LOGIN/m, 'the injected mechanism was used');
@@ -197,8 +175,8 @@ describe('SMTP against a hostile server', () => {
 
     it('the same through the outbox: delivered over TLS, the message and the password inside TLS only', (t) =>
       cases.run('injection', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: afterTls() });
-        const info = await acceptedWithin(send(server.port, 'starttls', selfSigned.pinned));
+        const server = await serve(t, { certificate: certificates.selfSigned, play: afterTls() });
+        const info = await acceptedWithin(send(server.port, 'starttls', certificates.selfSigned.pinned));
         assert.deepEqual(info.accepted, ['bob@hostile.test']);
         assert.match(server.securedText(), /^MAIL FROM:<alice@hostile\.test>/m);
         assert.doesNotMatch(server.clearText(), LOGIN_OR_MAIL);
@@ -209,8 +187,8 @@ describe('SMTP against a hostile server', () => {
 
     it('the doctor refuses an injection with tls-failed', (t) =>
       cases.run('injection', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: afterTls() });
-        await doctorRefused(doctor(server.port, 'starttls', { pinnedFingerprint256: selfSigned.pinned.fingerprint256 }), 'tls-failed');
+        const server = await serve(t, { certificate: certificates.selfSigned, play: afterTls() });
+        await doctorRefused(doctor(server.port, 'starttls', { pinnedFingerprint256: certificates.selfSigned.pinned.fingerprint256 }), 'tls-failed');
         assertNoCredential(server);
       }));
   });
@@ -224,8 +202,8 @@ describe('SMTP against a hostile server', () => {
     for (const [name, options] of variants) {
       it(`${name}: protocol-error, no AUTH`, (t) =>
         cases.run('endless', async () => {
-          const server = await serve(t, { implicitTls: selfSigned, play: smtpServer(options) });
-          await refused(checkOutgoing(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned), 'protocol-error');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: smtpServer(options) });
+          await refused(checkOutgoing(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned), 'protocol-error');
           assertNoCredential(server);
         }));
     }
@@ -233,10 +211,10 @@ describe('SMTP against a hostile server', () => {
 
   describe('bad certificates (C9)', () => {
     const variants = [
-      ['self-signed, not pinned', () => selfSigned, null],
-      ['expired, though pinned', () => expired, () => expired.pinned],
+      ['self-signed, not pinned', () => certificates.selfSigned, null],
+      ['expired, though pinned', () => certificates.expired, () => certificates.expired.pinned],
       // A pin vouches for the certificate whatever name it carries (certificate.ts), so this one is not pinned.
-      ['for another host, not pinned', () => wrongHost, null],
+      ['for another host, not pinned', () => certificates.wrongHost, null],
     ] as const;
     for (const [name, certificate, pin] of variants) {
       it(`implicit TLS, ${name}: certificate-untrusted with the certificate to inspect, nothing sent after the handshake`, (t) =>
@@ -252,9 +230,9 @@ describe('SMTP against a hostile server', () => {
 
     it('STARTTLS to a self-signed certificate, not pinned: certificate-untrusted', (t) =>
       cases.run('certificate', async () => {
-        const server = await serve(t, { certificate: selfSigned, play: smtpServer({}) });
+        const server = await serve(t, { certificate: certificates.selfSigned, play: smtpServer({}) });
         const error = await refused(checkOutgoing(settings(server.port, 'starttls'), PASSWORD, null), 'certificate-untrusted');
-        assert.equal(error.detail?.fingerprint256, selfSigned.pinned.fingerprint256);
+        assert.equal(error.detail?.fingerprint256, certificates.selfSigned.pinned.fingerprint256);
         assert.equal((await server.done).handshake, 'failed');
         assert.doesNotMatch(server.securedText(), LOGIN_OR_MAIL);
         assertNoCredential(server);
@@ -262,7 +240,7 @@ describe('SMTP against a hostile server', () => {
 
     it('the outbox, to a self-signed certificate: certificate-untrusted, the message failed, nothing sent', (t) =>
       cases.run('certificate', async () => {
-        const server = await serve(t, { implicitTls: selfSigned, play: smtpServer({}) });
+        const server = await serve(t, { implicitTls: certificates.selfSigned, play: smtpServer({}) });
         await refused(send(server.port, 'tls', null), 'certificate-untrusted');
         assert.equal(server.securedText(), '');
         assertNoCredential(server);
@@ -271,8 +249,8 @@ describe('SMTP against a hostile server', () => {
     it('the doctor names the reason: a certificate for another host, and an expired one', (t) =>
       cases.run('certificate', async () => {
         for (const [certificate, reason] of [
-          [wrongHost, /ALTNAME|HOSTNAME/],
-          [expired, /CERT_HAS_EXPIRED/],
+          [certificates.wrongHost, /ALTNAME|HOSTNAME/],
+          [certificates.expired, /CERT_HAS_EXPIRED/],
         ] as const) {
           const server = await serve(t, { implicitTls: certificate, play: smtpServer({}) });
           const report = await doctorRefused(doctor(server.port, 'tls', { ca: certificate.pem }), 'certificate-untrusted');
@@ -296,8 +274,8 @@ describe('SMTP against a hostile server', () => {
     for (const [name, options] of variants) {
       it(`${name}: timeout, no AUTH`, (t) =>
         cases.run('slow', async () => {
-          const server = await serve(t, { implicitTls: selfSigned, play: smtpServer(options) });
-          await refused(checkOutgoing(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned, WAITS), 'timeout');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: smtpServer(options) });
+          await refused(checkOutgoing(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned, WAITS), 'timeout');
           assertNoCredential(server);
         }));
     }
@@ -305,8 +283,8 @@ describe('SMTP against a hostile server', () => {
     it('the outbox, against silence and a greeting that never ends: timeout, retried later, nothing sent', (t) =>
       cases.run('slow', async () => {
         for (const options of [silent, greetingForever]) {
-          const server = await serve(t, { implicitTls: selfSigned, play: smtpServer(options) });
-          const sender = createSmtpSender(settings(server.port, 'tls'), PASSWORD, selfSigned.pinned, WAITS);
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: smtpServer(options) });
+          const sender = createSmtpSender(settings(server.port, 'tls'), PASSWORD, certificates.selfSigned.pinned, WAITS);
           try {
             const result = await acceptedWithin(sender.send(MESSAGE, { from: 'alice@hostile.test', to: ['bob@hostile.test'] }));
             assert.ok(!result.ok, 'the message went to a server that never greeted');
@@ -323,8 +301,8 @@ describe('SMTP against a hostile server', () => {
     it('the doctor, against an EHLO dripped forever and against silence: timeout', (t) =>
       cases.run('slow', async () => {
         for (const options of [ehloForever, silent]) {
-          const server = await serve(t, { implicitTls: selfSigned, play: smtpServer(options) });
-          await doctorRefused(doctor(server.port, 'tls', { pinnedFingerprint256: selfSigned.pinned.fingerprint256 }), 'timeout');
+          const server = await serve(t, { implicitTls: certificates.selfSigned, play: smtpServer(options) });
+          await doctorRefused(doctor(server.port, 'tls', { pinnedFingerprint256: certificates.selfSigned.pinned.fingerprint256 }), 'timeout');
           assertNoCredential(server);
         }
       }));

@@ -5,17 +5,19 @@
 
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn, setTimeout as pause } from 'node:timers/promises';
+import { after, before } from 'node:test';
 import tls from 'node:tls';
 import { HeronError, toErrorData, type ErrorCode } from '../../shared/errors';
 import type { PinnedCertificate } from '../../src-main/engine/accounts';
 import { secretForms } from '../../src-main/doctor/transcript';
 import { makeCertificate } from '../lab/certificate';
 import { run } from '../lab/processes';
-import type { SecurityFigure } from './security-figures';
+import { recordSecurityFigures, type SecurityFigure } from './security-figures';
 
 /** 'self-signed' is the lab's certificate for localhost and 127.0.0.1; the other two are wrong in one respect each. */
 export type CertificateKind = 'self-signed' | 'expired' | 'wrong-host';
@@ -432,4 +434,32 @@ export class HostileCases<K extends string> {
       outcome: failures.length === 0 ? this.classes[key].outcome : `${failures.length} of ${tried} cases failed, first: ${failures[0]}`,
     }));
   }
+}
+
+export interface HostileCertificates {
+  selfSigned: HostileCertificate;
+  expired: HostileCertificate;
+  wrongHost: HostileCertificate;
+}
+
+/**
+ * What every hostile suite needs around its cases: the three bad certificates, made once in a private directory
+ * before the cases run (read them inside tests, not at load), and its figures recorded after them.
+ */
+export function hostileSuite<K extends string>(suite: string, cases: HostileCases<K>): HostileCertificates {
+  const certificates = {} as HostileCertificates;
+  let dir: string | undefined;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), `heron-${suite}-`));
+    [certificates.selfSigned, certificates.expired, certificates.wrongHost] = await Promise.all([
+      makeHostileCertificate(dir, 'self-signed'),
+      makeHostileCertificate(dir, 'expired'),
+      makeHostileCertificate(dir, 'wrong-host'),
+    ]);
+  });
+  after(async () => {
+    await recordSecurityFigures(suite, cases.figures());
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return certificates;
 }
